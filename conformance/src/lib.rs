@@ -1,0 +1,1 @@
+//! Conformance checks (filled in by the conformance issue).

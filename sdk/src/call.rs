@@ -1,0 +1,262 @@
+//! One call to the endpoint, readable top to bottom: **sign → send → verify →
+//! classify**.
+//!
+//! progenitor's generated `send()` drives the call and runs our hooks in this order:
+//! `pre` → `exec` → `post` → status match → JSON decoding. The hooks work like this:
+//!
+//! * [`pre`](ClientHooks::pre) **signs**: it sets `X-AUTH-CLIENT`, the
+//!   `X-HMAC-SIGNATURE` of the session id, the User-Agent and the request timeout,
+//!   and drops progenitor's `api-version` header, which Veriff does not document.
+//! * [`exec`](ClientHooks::exec) **sends** and **verifies**: it reads the raw body
+//!   (never more than the configured limit) and, for each status Veriff signs,
+//!   checks `X-HMAC-SIGNATURE` over those exact bytes before anything parses them.
+//!   It then hands progenitor a rebuilt response with the same status and headers.
+//!   A rejected body is replaced by an empty one, so none of it can reach a caller.
+//! * `exec` can only return a `reqwest::Error`, and `post` only progenitor's
+//!   stringly `Error::Custom`. So a rejection is stored, typed, in the per-call
+//!   [`CallContext`]; `post` merely stops progenitor from decoding, and
+//!   [`classify`] returns the stored error. No error string is ever parsed.
+//! * [`classify`] turns progenitor's result into this crate's [`Error`].
+//!
+//! A generated client is built per call (it is a base-URL string, a handle on the
+//! shared connection pool and this context), which is what makes the context
+//! per-call. Retries, a deadline and tracing wrap [`list_attempts_once`] from
+//! outside; the body limit lives in `exec`.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use http::{HeaderMap, HeaderValue, StatusCode};
+use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
+
+use crate::config::{Settings, USER_AGENT};
+use crate::error::Error;
+use crate::generated;
+use crate::generated::types::{ErrorResponse, SessionAttemptsResponse};
+use crate::session_id::SessionId;
+use crate::signature;
+
+/// Header carrying the API key.
+pub const AUTH_CLIENT_HEADER: &str = "x-auth-client";
+/// Header carrying an HMAC-SHA256 signature, on requests and on responses.
+pub const SIGNATURE_HEADER: &str = "x-hmac-signature";
+
+/// The statuses whose responses Veriff documents as signed. 401 is documented
+/// without a signature header; undocumented statuses are never read into values.
+pub const SIGNED_STATUSES: [u16; 4] = [200, 400, 404, 500];
+
+/// Per-call state, handed to the generated client as its inner value. (The
+/// generated client derives `Clone` and `Debug`, hence the `Arc`.)
+#[derive(Clone, Debug)]
+pub struct CallContext {
+    settings: Arc<Settings>,
+    session_id: SessionId,
+    observed: Arc<Observed>,
+}
+
+/// What `exec` saw of the response.
+#[derive(Debug, Default)]
+struct Observed {
+    /// Status of the response, once one arrived.
+    status: OnceLock<StatusCode>,
+    /// `Retry-After` of the response, in seconds, if it had one.
+    retry_after: OnceLock<Duration>,
+    /// Set by `exec` when the response must not be decoded.
+    rejection: OnceLock<Error>,
+}
+
+/// Lists the attempts of one session with one HTTP exchange.
+pub(crate) async fn list_attempts_once(
+    http: &reqwest::Client,
+    settings: &Arc<Settings>,
+    session_id: SessionId,
+) -> Result<SessionAttemptsResponse, Error> {
+    let observed = Arc::new(Observed::default());
+    let context = CallContext {
+        settings: Arc::clone(settings),
+        session_id,
+        observed: Arc::clone(&observed),
+    };
+    let client = generated::Client::new_with_client(&settings.base_url, http.clone(), context);
+    let result = client.list_attempts().id(session_id.as_uuid()).send().await;
+    drop(client);
+    classify(result, observed, settings.request_timeout)
+}
+
+impl ClientHooks<CallContext> for generated::Client {
+    /// Sign.
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        let context = self.inner();
+        let settings = &context.settings;
+        // Veriff signs the session id exactly as it appears in the path. The path is
+        // built from the same `SessionId` (canonical lowercase UUID), so they match.
+        let mut signature = HeaderValue::from_str(&signature::sign(
+            settings.shared_secret.expose(),
+            context.session_id.to_string().as_bytes(),
+        ))?;
+        signature.set_sensitive(true);
+        let headers = request.headers_mut();
+        headers.remove("api-version");
+        headers.insert(AUTH_CLIENT_HEADER, settings.api_key_header.clone());
+        headers.insert(SIGNATURE_HEADER, signature);
+        headers.insert(http::header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
+        *request.timeout_mut() = Some(settings.request_timeout);
+        Ok(())
+    }
+
+    /// Send, then verify the raw body before anything parses it.
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let response = self.client().execute(request).await?;
+        self.inner().verify(response).await
+    }
+
+    /// Stop progenitor from decoding a rejected body.
+    async fn post<E>(
+        &self,
+        _result: &reqwest::Result<reqwest::Response>,
+        _info: &OperationInfo,
+    ) -> Result<(), progenitor_client::Error<E>> {
+        match self.inner().observed.rejection.get() {
+            // The typed error waits in the context for `classify`; this text is
+            // never shown or parsed.
+            Some(_) => Err(progenitor_client::Error::Custom("response rejected".into())),
+            None => Ok(()),
+        }
+    }
+}
+
+impl CallContext {
+    fn reject(&self, error: Error) {
+        // Only the first rejection counts; `exec` runs once per context.
+        let _ = self.observed.rejection.set(error);
+    }
+
+    /// Reads the body within the limit, checks the signature where Veriff signs, and
+    /// returns an equivalent response whose body is the verified bytes (or empty).
+    async fn verify(&self, mut response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+        let status = response.status();
+        let _ = self.observed.status.set(status);
+        if let Some(retry_after) = retry_after(response.headers()) {
+            let _ = self.observed.retry_after.set(retry_after);
+        }
+        let limit = self.settings.max_body_bytes;
+        let mut body = match read_capped(&mut response, limit).await? {
+            Some(body) => body,
+            None => {
+                self.reject(Error::BodyTooLarge { status, limit });
+                Bytes::new()
+            }
+        };
+        if self.observed.rejection.get().is_none() && SIGNED_STATUSES.contains(&status.as_u16()) {
+            if let Err(error) = self.check_signature(status, response.headers(), &body) {
+                self.reject(error);
+                body = Bytes::new();
+            }
+        }
+        Ok(rebuild(response, body))
+    }
+
+    fn check_signature(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Result<(), Error> {
+        let mut values = headers.get_all(SIGNATURE_HEADER).iter();
+        let value = values.next().ok_or(Error::SignatureMissing { status })?;
+        let extra = values.count();
+        if extra > 0 {
+            let problem = signature::SignatureProblem::Duplicated(extra + 1);
+            return Err(Error::SignatureInvalid { status, problem });
+        }
+        signature::verify(self.settings.shared_secret.expose(), body, value.as_bytes())
+            .map_err(|problem| Error::SignatureInvalid { status, problem })
+    }
+}
+
+/// Reads the whole body, or returns `None` as soon as it exceeds `limit` bytes.
+async fn read_capped(response: &mut reqwest::Response, limit: usize) -> reqwest::Result<Option<Bytes>> {
+    let declared = response.content_length().unwrap_or(0);
+    if declared > limit as u64 {
+        return Ok(None);
+    }
+    let mut body = BytesMut::with_capacity(declared as usize);
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body.freeze()))
+}
+
+/// The same response (status, version, headers) with `body` as its body.
+fn rebuild(response: reqwest::Response, body: Bytes) -> reqwest::Response {
+    let status = response.status();
+    let version = response.version();
+    let http_response: http::Response<reqwest::Body> = response.into();
+    let (mut parts, _consumed) = http_response.into_parts();
+    parts.status = status;
+    parts.version = version;
+    reqwest::Response::from(http::Response::from_parts(parts, body))
+}
+
+/// `Retry-After` in delta-seconds form (Veriff documents no rate limit; this is
+/// what proxies and load balancers send).
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?;
+    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// Turns progenitor's outcome into this crate's error. A rejection recorded during
+/// `exec` wins over whatever progenitor made of the (emptied) body.
+fn classify(
+    result: Result<ResponseValue<SessionAttemptsResponse>, progenitor_client::Error<ErrorResponse>>,
+    observed: Arc<Observed>,
+    request_timeout: Duration,
+) -> Result<SessionAttemptsResponse, Error> {
+    use progenitor_client::Error as Generated;
+
+    // The generated client, and with it every other handle, is gone by now.
+    let Some(Observed { status, retry_after, rejection }) = Arc::into_inner(observed) else {
+        return Err(Error::Internal("the call's context outlived the call"));
+    };
+    if let Some(error) = rejection.into_inner() {
+        return Err(error);
+    }
+    // Every arm below that needs a status runs after `exec` recorded it.
+    let status = status.into_inner().unwrap_or(StatusCode::OK);
+    match result {
+        Ok(value) => Ok(value.into_inner()),
+        Err(Generated::ErrorResponse(value)) => {
+            let status = value.status();
+            let ErrorResponse { code, message, .. } = value.into_inner();
+            Err(Error::Api { status, code, message })
+        }
+        Err(Generated::InvalidResponsePayload(_, source)) => Err(Error::Decode { status, source }),
+        Err(Generated::UnexpectedResponse(response)) => Err(Error::UnexpectedStatus {
+            status: response.status(),
+            retry_after: retry_after.into_inner(),
+        }),
+        Err(Generated::CommunicationError(err) | Generated::ResponseBodyError(err)) => {
+            Err(transport(err, request_timeout))
+        }
+        // The id is passed as a `Uuid` and no hook fails without a rejection, so
+        // progenitor cannot produce these; map them rather than panic.
+        Err(Generated::InvalidRequest(_) | Generated::InvalidUpgrade(_) | Generated::Custom(_)) => {
+            Err(Error::Internal("the generated client failed without a recorded cause"))
+        }
+    }
+}
+
+fn transport(err: reqwest::Error, request_timeout: Duration) -> Error {
+    if err.is_timeout() && !err.is_connect() {
+        Error::Timeout(request_timeout)
+    } else {
+        Error::Transport(err)
+    }
+}
