@@ -17,7 +17,8 @@ pub struct Args {
     #[arg(long, value_enum)]
     output: Option<Format>,
 
-    /// Seconds allowed for the request, from sending to the last byte (e.g. 2.5).
+    /// Seconds allowed for the whole command's call, retries included (e.g. 2.5);
+    /// each request gets the same bound [default: 30 per request, 60 in all].
     #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
     timeout: Option<Duration>,
 
@@ -64,7 +65,7 @@ pub async fn run(args: Args) -> ExitCode {
         .api_key(args.api_key)
         .shared_secret(args.shared_secret);
     if let Some(timeout) = args.timeout {
-        builder = builder.request_timeout(timeout);
+        builder = builder.request_timeout(timeout).deadline(timeout);
     }
     let client = match builder.build() {
         Ok(client) => client,
@@ -100,7 +101,7 @@ pub async fn run(args: Args) -> ExitCode {
 
 fn fail(error: &Error) -> ExitCode {
     output::error_line(error);
-    ExitCode::from(match error {
+    ExitCode::from(match error.last_attempt() {
         Error::Api { .. } => EXIT_API,
         Error::SignatureMissing { .. } | Error::SignatureInvalid { .. } => EXIT_SIGNATURE,
         Error::Decode { .. } | Error::UnexpectedStatus { .. } | Error::BodyTooLarge { .. } => EXIT_RESPONSE,

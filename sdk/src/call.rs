@@ -23,7 +23,7 @@
 //! per-call. Retries, a deadline and tracing wrap [`list_attempts_once`] from
 //! outside; the body limit lives in `exec`.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -64,15 +64,21 @@ struct Observed {
     retry_after: OnceLock<Duration>,
     /// Set by `exec` when the response must not be decoded.
     rejection: OnceLock<Error>,
+    /// A response to use instead of the network (see [`Client::decode_response`]).
+    ///
+    /// [`Client::decode_response`]: crate::Client::decode_response
+    canned: Mutex<Option<http::Response<Bytes>>>,
 }
 
-/// Lists the attempts of one session with one HTTP exchange.
+/// Lists the attempts of one session with one HTTP exchange; with `canned`, that
+/// response stands in for the server's and nothing is sent.
 pub(crate) async fn list_attempts_once(
     http: &reqwest::Client,
     settings: &Arc<Settings>,
     session_id: SessionId,
+    canned: Option<http::Response<Bytes>>,
 ) -> Result<SessionAttemptsResponse, Error> {
-    let observed = Arc::new(Observed::default());
+    let observed = Arc::new(Observed { canned: Mutex::new(canned), ..Observed::default() });
     let context = CallContext {
         settings: Arc::clone(settings),
         session_id,
@@ -115,7 +121,11 @@ impl ClientHooks<CallContext> for generated::Client {
         request: reqwest::Request,
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = self.client().execute(request).await?;
+        let canned = self.inner().observed.canned.lock().ok().and_then(|mut slot| slot.take());
+        let response = match canned {
+            Some(canned) => reqwest::Response::from(canned),
+            None => self.client().execute(request).await?,
+        };
         self.inner().verify(response).await
     }
 
@@ -222,7 +232,7 @@ fn classify(
     use progenitor_client::Error as Generated;
 
     // The generated client, and with it every other handle, is gone by now.
-    let Some(Observed { status, retry_after, rejection }) = Arc::into_inner(observed) else {
+    let Some(Observed { status, retry_after, rejection, .. }) = Arc::into_inner(observed) else {
         return Err(Error::Internal("the call's context outlived the call"));
     };
     if let Some(error) = rejection.into_inner() {

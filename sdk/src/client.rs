@@ -1,6 +1,9 @@
 //! The client users hold: cheap to clone, one connection pool, shared settings.
 
+use std::future::Future;
 use std::sync::Arc;
+
+use tracing::Instrument;
 
 use crate::call;
 use crate::config::{ClientBuilder, Settings};
@@ -43,6 +46,46 @@ impl Client {
         S::Error: Into<Error>,
     {
         let session_id = session_id.try_into().map_err(Into::into)?;
-        call::list_attempts_once(&self.http, &self.settings, session_id).await
+        let span = tracing::info_span!("veriff", operation = "list_attempts", session_id = %session_id);
+        let calls = self.settings.retry.run(|attempt| {
+            let call = call::list_attempts_once(&self.http, &self.settings, session_id, None);
+            traced(attempt, call)
+        });
+        calls.instrument(span).await
     }
+
+    /// Runs a response obtained elsewhere (recorded, replayed, fuzzed) through the
+    /// same path as a live one: body limit, signature check over the raw bytes,
+    /// status classification and decoding. Nothing is sent and nothing is retried.
+    ///
+    /// `session_id` is the session the response answers; it only affects what a
+    /// request would have signed.
+    pub async fn decode_response<S>(
+        &self,
+        session_id: S,
+        response: http::Response<bytes::Bytes>,
+    ) -> Result<SessionAttemptsResponse, Error>
+    where
+        S: TryInto<SessionId>,
+        S::Error: Into<Error>,
+    {
+        let session_id = session_id.try_into().map_err(Into::into)?;
+        call::list_attempts_once(&self.http, &self.settings, session_id, Some(response)).await
+    }
+}
+
+/// One attempt, with its number, final status and latency recorded for tracing.
+/// Nothing secret is in scope here: only the outcome's status and error text.
+async fn traced<T>(attempt: u32, call: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+    let started = std::time::Instant::now();
+    let result = call.await;
+    let latency_ms = started.elapsed().as_millis() as u64;
+    match &result {
+        Ok(_) => tracing::info!(attempt, status = 200, latency_ms, "attempts listed"),
+        Err(error) => {
+            let status = error.status().map(|s| s.as_u16());
+            tracing::info!(attempt, status, latency_ms, error = %error, "call failed");
+        }
+    }
+    result
 }

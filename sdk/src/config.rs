@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{Error, InputError};
+use crate::retry::RetryPolicy;
 
 /// The API URL seen most often in public code. Yours is on your integration's page
 /// in the Veriff Customer Portal; pass it to [`ClientBuilder::base_url`] explicitly.
@@ -72,6 +73,7 @@ pub(crate) struct Settings {
     pub(crate) shared_secret: SharedSecret,
     pub(crate) request_timeout: Duration,
     pub(crate) max_body_bytes: usize,
+    pub(crate) retry: RetryPolicy,
 }
 
 /// Builds a [`Client`](crate::Client). Base URL, API key and shared secret are
@@ -86,6 +88,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     request_timeout: Option<Duration>,
     max_body_bytes: Option<usize>,
+    retry: RetryPolicy,
 }
 
 impl ClientBuilder {
@@ -137,6 +140,26 @@ impl ClientBuilder {
         self
     }
 
+    /// Retries after a transient failure (default
+    /// [`DEFAULT_MAX_RETRIES`](crate::DEFAULT_MAX_RETRIES)); 0 disables retrying.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.retry.max_retries = retries;
+        self
+    }
+
+    /// Time allowed for the whole call: every attempt and the waits between them
+    /// (default [`DEFAULT_DEADLINE`](crate::DEFAULT_DEADLINE)).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.retry.deadline = deadline;
+        self
+    }
+
+    /// The complete retry policy (backoff bounds included).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<crate::Client, Error> {
         let base_url = normalise_base_url(self.base_url.ok_or(InputError::Missing("base URL"))?)?;
@@ -156,7 +179,12 @@ impl ClientBuilder {
         }
         let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
         let request_timeout = self.request_timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT);
-        for (field, value) in [("connect timeout", connect_timeout), ("request timeout", request_timeout)] {
+        let durations = [
+            ("connect timeout", connect_timeout),
+            ("request timeout", request_timeout),
+            ("deadline", self.retry.deadline),
+        ];
+        for (field, value) in durations {
             if value.is_zero() {
                 return Err(InputError::Setting { field, reason: "it must be longer than zero" }.into());
             }
@@ -172,6 +200,7 @@ impl ClientBuilder {
             shared_secret,
             request_timeout,
             max_body_bytes,
+            retry: self.retry,
         };
         Ok(crate::Client::from_parts(http, Arc::new(settings)))
     }

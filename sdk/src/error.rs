@@ -89,6 +89,17 @@ pub enum Error {
     #[error("invalid input: {0}")]
     InvalidInput(#[from] InputError),
 
+    /// Every attempt failed; `last` is the final attempt's error. Only returned when
+    /// more than one attempt was made (see [`RetryPolicy`](crate::RetryPolicy)).
+    #[error("gave up after {attempts} attempts: {last}")]
+    RetriesExhausted {
+        /// How many requests were sent (first attempt included).
+        attempts: u32,
+        /// The error of the last attempt.
+        #[source]
+        last: Box<Error>,
+    },
+
     /// The generated client reported a condition that this crate's hooks rule out.
     /// Seeing it means a bug in this crate; please report it.
     #[error("internal error: {0}")]
@@ -108,6 +119,15 @@ impl From<std::convert::Infallible> for Error {
 }
 
 impl Error {
+    /// The error behind any retries: the last attempt's for
+    /// [`RetriesExhausted`](Error::RetriesExhausted), otherwise `self`.
+    pub fn last_attempt(&self) -> &Error {
+        match self {
+            Error::RetriesExhausted { last, .. } => last.last_attempt(),
+            other => other,
+        }
+    }
+
     /// The HTTP status of the response this error came from, if there was one.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
@@ -118,6 +138,7 @@ impl Error {
             | Error::UnexpectedStatus { status, .. }
             | Error::BodyTooLarge { status, .. } => Some(*status),
             Error::Transport(err) => err.status(),
+            Error::RetriesExhausted { last, .. } => last.status(),
             Error::Timeout(_) | Error::InvalidInput(_) | Error::Internal(_) => None,
         }
     }

@@ -11,6 +11,7 @@ mod call;
 mod client;
 mod config;
 mod error;
+mod retry;
 mod session_id;
 pub mod signature;
 
@@ -22,6 +23,9 @@ pub use config::{
 };
 pub use error::{Error, InputError};
 pub use generated::AttemptStatus;
+pub use retry::{
+    DEFAULT_BASE_DELAY, DEFAULT_DEADLINE, DEFAULT_MAX_DELAY, DEFAULT_MAX_RETRIES, RetryPolicy, is_retryable,
+};
 pub use session_id::SessionId;
 
 /// The types generated from the spec's schemas, with progenitor's builders.

@@ -58,11 +58,18 @@ async fn each_signed_error_status_is_an_api_error_with_code_and_message() {
             let body = serde_json::to_vec(&example).expect("serialise");
             let code: u16 = status.parse().expect("numeric status");
             let stub = Stub::start(move |_| signed(code, &body)).await;
-            match client(&stub).list_attempts(SESSION_ID).await {
-                Err(Error::Api { status, code: veriff_code, message }) => {
+            let err = client(&stub).list_attempts(SESSION_ID).await.err();
+            // 500 is transient and retried (twice by default); 400 and 404 are not.
+            let expected_requests = if code == 500 { 3 } else { 1 };
+            assert_eq!(stub.requests().len(), expected_requests, "{name}");
+            match err.as_ref().map(Error::last_attempt) {
+                Some(Error::Api { status, code: veriff_code, message }) => {
                     assert_eq!(status.as_u16(), code, "{name}");
                     assert_eq!(veriff_code, example["code"].as_str().unwrap_or_default(), "{name}");
                     assert_eq!(message, example["message"].as_str().unwrap_or_default(), "{name}");
+                    if code == 500 {
+                        assert!(matches!(err, Some(Error::RetriesExhausted { attempts: 3, .. })), "{name}");
+                    }
                 }
                 other => panic!("{name}: expected Error::Api, got {other:?}"),
             }
