@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use veriff_attempts::{Client, Error, SessionAttemptsResponse, SessionId};
 
-use crate::output::{self, EXIT_API, EXIT_INTERNAL, EXIT_RESPONSE, EXIT_SIGNATURE, EXIT_TRANSPORT, EXIT_USAGE};
+use crate::output::{
+    self, EXIT_API, EXIT_INTERNAL, EXIT_RESPONSE, EXIT_SIGNATURE, EXIT_TRANSPORT, EXIT_USAGE,
+};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -49,7 +51,9 @@ fn parse_timeout(value: &str) -> Result<Duration, String> {
         .parse()
         .map_err(|_| format!("{value:?} is not a number of seconds"))?;
     if !(seconds > 0.0 && seconds <= 86_400.0) {
-        return Err(format!("{value:?} must be more than 0 and at most 86400 seconds"));
+        return Err(format!(
+            "{value:?} must be more than 0 and at most 86400 seconds"
+        ));
     }
     Ok(Duration::from_secs_f64(seconds))
 }
@@ -104,7 +108,9 @@ fn fail(error: &Error) -> ExitCode {
     ExitCode::from(match error.last_attempt() {
         Error::Api { .. } => EXIT_API,
         Error::SignatureMissing { .. } | Error::SignatureInvalid { .. } => EXIT_SIGNATURE,
-        Error::Decode { .. } | Error::UnexpectedStatus { .. } | Error::BodyTooLarge { .. } => EXIT_RESPONSE,
+        Error::Decode { .. } | Error::UnexpectedStatus { .. } | Error::BodyTooLarge { .. } => {
+            EXIT_RESPONSE
+        }
         Error::Timeout(_) | Error::Transport(_) => EXIT_TRANSPORT,
         Error::InvalidInput(_) => EXIT_USAGE,
         _ => EXIT_INTERNAL,
@@ -128,8 +134,14 @@ fn table(response: &SessionAttemptsResponse) -> String {
             [
                 attempt.id.to_string(),
                 attempt.status.to_string(),
-                attempt.created_time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-                if custom.is_empty() { "-".to_owned() } else { custom.join(", ") },
+                attempt
+                    .created_time
+                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                if custom.is_empty() {
+                    "-".to_owned()
+                } else {
+                    custom.join(", ")
+                },
             ]
         })
         .collect();

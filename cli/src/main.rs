@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand};
 use tracing_subscriber::filter::LevelFilter;
 
 #[derive(Parser)]
-#[command(name = "veriff", version, about = "Veriff session attempts: query the API, run a reference server")]
+#[command(
+    name = "veriff",
+    version,
+    about = "Veriff session attempts: query the API, run a reference server"
+)]
 struct Cli {
     /// Show more on stderr: -v for each call's details, -vv for debugging.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
@@ -48,7 +52,10 @@ fn main() -> ExitCode {
         .with_max_level(level)
         .with_target(false)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(err) => {
             output::error_line(&err);

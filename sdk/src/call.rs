@@ -78,7 +78,10 @@ pub(crate) async fn list_attempts_once(
     session_id: SessionId,
     canned: Option<http::Response<Bytes>>,
 ) -> Result<SessionAttemptsResponse, Error> {
-    let observed = Arc::new(Observed { canned: Mutex::new(canned), ..Observed::default() });
+    let observed = Arc::new(Observed {
+        canned: Mutex::new(canned),
+        ..Observed::default()
+    });
     let context = CallContext {
         settings: Arc::clone(settings),
         session_id,
@@ -110,7 +113,10 @@ impl ClientHooks<CallContext> for generated::Client {
         headers.remove("api-version");
         headers.insert(AUTH_CLIENT_HEADER, settings.api_key_header.clone());
         headers.insert(SIGNATURE_HEADER, signature);
-        headers.insert(http::header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
+        headers.insert(
+            http::header::USER_AGENT,
+            HeaderValue::from_static(USER_AGENT),
+        );
         *request.timeout_mut() = Some(settings.request_timeout);
         Ok(())
     }
@@ -121,7 +127,13 @@ impl ClientHooks<CallContext> for generated::Client {
         request: reqwest::Request,
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let canned = self.inner().observed.canned.lock().ok().and_then(|mut slot| slot.take());
+        let canned = self
+            .inner()
+            .observed
+            .canned
+            .lock()
+            .ok()
+            .and_then(|mut slot| slot.take());
         let response = match canned {
             Some(canned) => reqwest::Response::from(canned),
             None => self.client().execute(request).await?,
@@ -166,16 +178,21 @@ impl CallContext {
                 Bytes::new()
             }
         };
-        if self.observed.rejection.get().is_none() && SIGNED_STATUSES.contains(&status.as_u16()) {
-            if let Err(error) = self.check_signature(status, response.headers(), &body) {
-                self.reject(error);
-                body = Bytes::new();
-            }
+        let must_verify =
+            self.observed.rejection.get().is_none() && SIGNED_STATUSES.contains(&status.as_u16());
+        if must_verify && let Err(error) = self.check_signature(status, response.headers(), &body) {
+            self.reject(error);
+            body = Bytes::new();
         }
         Ok(rebuild(response, body))
     }
 
-    fn check_signature(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Result<(), Error> {
+    fn check_signature(
+        &self,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<(), Error> {
         let mut values = headers.get_all(SIGNATURE_HEADER).iter();
         let value = values.next().ok_or(Error::SignatureMissing { status })?;
         let extra = values.count();
@@ -189,7 +206,10 @@ impl CallContext {
 }
 
 /// Reads the whole body, or returns `None` as soon as it exceeds `limit` bytes.
-async fn read_capped(response: &mut reqwest::Response, limit: usize) -> reqwest::Result<Option<Bytes>> {
+async fn read_capped(
+    response: &mut reqwest::Response,
+    limit: usize,
+) -> reqwest::Result<Option<Bytes>> {
     let declared = response.content_length().unwrap_or(0);
     if declared > limit as u64 {
         return Ok(None);
@@ -232,7 +252,13 @@ fn classify(
     use progenitor_client::Error as Generated;
 
     // The generated client, and with it every other handle, is gone by now.
-    let Some(Observed { status, retry_after, rejection, .. }) = Arc::into_inner(observed) else {
+    let Some(Observed {
+        status,
+        retry_after,
+        rejection,
+        ..
+    }) = Arc::into_inner(observed)
+    else {
         return Err(Error::Internal("the call's context outlived the call"));
     };
     if let Some(error) = rejection.into_inner() {
@@ -245,7 +271,11 @@ fn classify(
         Err(Generated::ErrorResponse(value)) => {
             let status = value.status();
             let ErrorResponse { code, message, .. } = value.into_inner();
-            Err(Error::Api { status, code, message })
+            Err(Error::Api {
+                status,
+                code,
+                message,
+            })
         }
         Err(Generated::InvalidResponsePayload(_, source)) => Err(Error::Decode { status, source }),
         Err(Generated::UnexpectedResponse(response)) => Err(Error::UnexpectedStatus {
@@ -258,7 +288,9 @@ fn classify(
         // The id is passed as a `Uuid` and no hook fails without a rejection, so
         // progenitor cannot produce these; map them rather than panic.
         Err(Generated::InvalidRequest(_) | Generated::InvalidUpgrade(_) | Generated::Custom(_)) => {
-            Err(Error::Internal("the generated client failed without a recorded cause"))
+            Err(Error::Internal(
+                "the generated client failed without a recorded cause",
+            ))
         }
     }
 }

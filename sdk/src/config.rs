@@ -112,7 +112,9 @@ impl ClientBuilder {
     }
 
     /// Use this `reqwest::Client` (and its connection pool, proxy and TLS settings)
-    /// instead of building one. The connect timeout then is the given client's own.
+    /// instead of building one. The connect timeout and redirect policy then are the
+    /// given client's own (the default client follows no redirects, so that the
+    /// credentials never travel to another host).
     pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -170,12 +172,22 @@ impl ClientBuilder {
                 reason: "it must be visible ASCII to travel in the X-AUTH-CLIENT header",
             })?;
         if api_key.as_str().trim().is_empty() {
-            return Err(InputError::Setting { field: "API key", reason: "it is empty" }.into());
+            return Err(InputError::Setting {
+                field: "API key",
+                reason: "it is empty",
+            }
+            .into());
         }
         api_key_header.set_sensitive(true);
-        let shared_secret = self.shared_secret.ok_or(InputError::Missing("shared secret"))?;
+        let shared_secret = self
+            .shared_secret
+            .ok_or(InputError::Missing("shared secret"))?;
         if shared_secret.expose().is_empty() {
-            return Err(InputError::Setting { field: "shared secret", reason: "it is empty" }.into());
+            return Err(InputError::Setting {
+                field: "shared secret",
+                reason: "it is empty",
+            }
+            .into());
         }
         let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
         let request_timeout = self.request_timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT);
@@ -186,7 +198,11 @@ impl ClientBuilder {
         ];
         for (field, value) in durations {
             if value.is_zero() {
-                return Err(InputError::Setting { field, reason: "it must be longer than zero" }.into());
+                return Err(InputError::Setting {
+                    field,
+                    reason: "it must be longer than zero",
+                }
+                .into());
             }
         }
         let max_body_bytes = self.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES);
@@ -207,7 +223,10 @@ impl ClientBuilder {
 }
 
 fn normalise_base_url(value: String) -> Result<String, InputError> {
-    let refuse = |reason: &str| InputError::BaseUrl { value: value.clone(), reason: reason.to_owned() };
+    let refuse = |reason: &str| InputError::BaseUrl {
+        value: value.clone(),
+        reason: reason.to_owned(),
+    };
     let url = reqwest::Url::parse(&value).map_err(|err| refuse(&err.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(refuse("the scheme must be http or https"));
@@ -222,13 +241,16 @@ fn normalise_base_url(value: String) -> Result<String, InputError> {
 }
 
 /// The client built when the caller brings none: rustls with the *ring* provider
-/// (lighter to build than aws-lc), HTTP/1.1 and HTTP/2.
+/// (lighter to build than aws-lc), HTTP/1.1 and HTTP/2, no redirects.
 fn default_http_client(connect_timeout: Duration) -> Result<reqwest::Client, Error> {
     // reqwest is built with `rustls-no-provider`; it panics unless a process-wide
     // provider exists. Installing fails harmlessly if one already is.
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .connect_timeout(connect_timeout)
+        // Never follow a redirect: the request carries the API key and a signature,
+        // and a redirect is not a documented answer of this endpoint.
+        .redirect(reqwest::redirect::Policy::none())
         .user_agent(USER_AGENT)
         .build()
         .map_err(Error::Transport)
@@ -245,18 +267,42 @@ mod tests {
             .api_key("key-1234-visible?")
             .shared_secret("s3cr3t-value");
         let shown = format!("{builder:?}");
-        assert!(!shown.contains("s3cr3t-value") && !shown.contains("key-1234"), "{shown}");
+        assert!(
+            !shown.contains("s3cr3t-value") && !shown.contains("key-1234"),
+            "{shown}"
+        );
         let client = builder.build().map_err(|e| e.to_string());
         let shown = format!("{client:?}");
-        assert!(!shown.contains("s3cr3t-value") && !shown.contains("key-1234"), "{shown}");
+        assert!(
+            !shown.contains("s3cr3t-value") && !shown.contains("key-1234"),
+            "{shown}"
+        );
     }
 
     #[test]
     fn base_url_is_checked_and_normalised() {
-        assert_eq!(normalise_base_url("http://h:1/prefix/".into()), Ok("http://h:1/prefix".into()));
-        assert_eq!(normalise_base_url(STATION_API.into()), Ok(STATION_API.into()));
-        for bad in ["", "stationapi.veriff.com", "ftp://h", "http://h/?q=1", "http://u:p@h"] {
-            assert!(matches!(normalise_base_url(bad.into()), Err(InputError::BaseUrl { .. })), "{bad}");
+        assert_eq!(
+            normalise_base_url("http://h:1/prefix/".into()),
+            Ok("http://h:1/prefix".into())
+        );
+        assert_eq!(
+            normalise_base_url(STATION_API.into()),
+            Ok(STATION_API.into())
+        );
+        for bad in [
+            "",
+            "stationapi.veriff.com",
+            "ftp://h",
+            "http://h/?q=1",
+            "http://u:p@h",
+        ] {
+            assert!(
+                matches!(
+                    normalise_base_url(bad.into()),
+                    Err(InputError::BaseUrl { .. })
+                ),
+                "{bad}"
+            );
         }
     }
 
@@ -269,7 +315,10 @@ mod tests {
         assert!(err(b().api_key("k")).contains("shared secret is required"));
         assert!(err(b().api_key("k").shared_secret("")).contains("shared secret is not usable"));
         assert!(err(b().api_key("k\n").shared_secret("s")).contains("API key is not usable"));
-        let zero = b().api_key("k").shared_secret("s").request_timeout(Duration::ZERO);
+        let zero = b()
+            .api_key("k")
+            .shared_secret("s")
+            .request_timeout(Duration::ZERO);
         assert!(err(zero).contains("request timeout"));
     }
 }

@@ -30,7 +30,9 @@ pub enum Error {
 
     /// A response that Veriff signs (200, 400, 404, 500) came without an
     /// `X-HMAC-SIGNATURE` header. Its body was discarded unread.
-    #[error("response signature missing: the HTTP {status} response has no X-HMAC-SIGNATURE header, so its body was discarded")]
+    #[error(
+        "response signature missing: the HTTP {status} response has no X-HMAC-SIGNATURE header, so its body was discarded"
+    )]
     SignatureMissing {
         /// The HTTP status of the response.
         status: StatusCode,
@@ -38,7 +40,9 @@ pub enum Error {
 
     /// A signed response's `X-HMAC-SIGNATURE` header did not verify against the raw
     /// body. Its body was discarded unread.
-    #[error("response signature invalid on the HTTP {status} response ({problem}), so its body was discarded")]
+    #[error(
+        "response signature invalid on the HTTP {status} response ({problem}), so its body was discarded"
+    )]
     SignatureInvalid {
         /// The HTTP status of the response.
         status: StatusCode,
@@ -149,7 +153,9 @@ impl Error {
 #[non_exhaustive]
 pub enum InputError {
     /// The session id is not a UUID.
-    #[error("session id {value:?} is not a UUID (expected e.g. f04bdb47-d3be-4b28-b028-a652feb060b5)")]
+    #[error(
+        "session id {value:?} is not a UUID (expected e.g. f04bdb47-d3be-4b28-b028-a652feb060b5)"
+    )]
     SessionId {
         /// The value as given.
         value: String,

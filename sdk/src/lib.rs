@@ -18,13 +18,14 @@ pub mod signature;
 pub use call::{AUTH_CLIENT_HEADER, SIGNATURE_HEADER, SIGNED_STATUSES};
 pub use client::Client;
 pub use config::{
-    ApiKey, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_REQUEST_TIMEOUT,
-    STATION_API, SharedSecret, USER_AGENT,
+    ApiKey, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_REQUEST_TIMEOUT, STATION_API, SharedSecret, USER_AGENT,
 };
 pub use error::{Error, InputError};
 pub use generated::AttemptStatus;
 pub use retry::{
-    DEFAULT_BASE_DELAY, DEFAULT_DEADLINE, DEFAULT_MAX_DELAY, DEFAULT_MAX_RETRIES, RetryPolicy, is_retryable,
+    DEFAULT_BASE_DELAY, DEFAULT_DEADLINE, DEFAULT_MAX_DELAY, DEFAULT_MAX_RETRIES, RetryPolicy,
+    is_retryable,
 };
 pub use session_id::SessionId;
 

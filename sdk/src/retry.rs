@@ -55,7 +55,9 @@ pub fn is_retryable(error: &Error) -> bool {
         StatusCode::GATEWAY_TIMEOUT,
     ];
     match error {
-        Error::Api { status, .. } | Error::UnexpectedStatus { status, .. } => TRANSIENT.contains(status),
+        Error::Api { status, .. } | Error::UnexpectedStatus { status, .. } => {
+            TRANSIENT.contains(status)
+        }
         Error::Timeout(_) => true,
         Error::Transport(err) => !err.is_builder() && !err.is_redirect(),
         _ => false,
@@ -66,12 +68,19 @@ impl RetryPolicy {
     /// The wait before retry number `retry` (1-based): the server's `Retry-After`
     /// when it sent one, otherwise full jitter over the doubling bound.
     fn delay(&self, retry: u32, error: &Error) -> Duration {
-        if let Error::UnexpectedStatus { retry_after: Some(wait), .. } = error {
+        if let Error::UnexpectedStatus {
+            retry_after: Some(wait),
+            ..
+        } = error
+        {
             return *wait;
         }
         let bound = self
             .base_delay
-            .saturating_mul(1u32.checked_shl(retry.saturating_sub(1)).unwrap_or(u32::MAX))
+            .saturating_mul(
+                1u32.checked_shl(retry.saturating_sub(1))
+                    .unwrap_or(u32::MAX),
+            )
             .min(self.max_delay);
         let nanos = u64::try_from(bound.as_nanos()).unwrap_or(u64::MAX);
         Duration::from_nanos(fastrand::u64(0..=nanos))
@@ -109,7 +118,10 @@ fn exhausted(attempts: u32, last: Error) -> Error {
     if attempts == 1 {
         last
     } else {
-        Error::RetriesExhausted { attempts, last: Box::new(last) }
+        Error::RetriesExhausted {
+            attempts,
+            last: Box::new(last),
+        }
     }
 }
 
@@ -144,7 +156,9 @@ mod tests {
         }
         assert!(!is_retryable(&unexpected(302, None)));
         assert!(!is_retryable(&unexpected(418, None)));
-        let sig = Error::SignatureMissing { status: StatusCode::OK };
+        let sig = Error::SignatureMissing {
+            status: StatusCode::OK,
+        };
         assert!(!is_retryable(&sig));
     }
 
@@ -158,21 +172,33 @@ mod tests {
         let error = api(500);
         for (retry, bound) in [(1, 100), (2, 200), (3, 300), (10, 300), (40, 300)] {
             let waits: Vec<Duration> = (0..200).map(|_| policy.delay(retry, &error)).collect();
-            assert!(waits.iter().all(|w| *w <= Duration::from_millis(bound)), "retry {retry}");
+            assert!(
+                waits.iter().all(|w| *w <= Duration::from_millis(bound)),
+                "retry {retry}"
+            );
             // Full jitter: the waits spread over the range, not pinned to the bound.
-            assert!(waits.iter().any(|w| *w < Duration::from_millis(bound / 2)), "retry {retry}");
+            assert!(
+                waits.iter().any(|w| *w < Duration::from_millis(bound / 2)),
+                "retry {retry}"
+            );
         }
     }
 
     #[test]
     fn retry_after_is_honoured() {
         let policy = RetryPolicy::default();
-        assert_eq!(policy.delay(1, &unexpected(429, Some(3))), Duration::from_secs(3));
+        assert_eq!(
+            policy.delay(1, &unexpected(429, Some(3))),
+            Duration::from_secs(3)
+        );
     }
 
     #[tokio::test(start_paused = true)]
     async fn gives_up_after_max_retries_and_says_how_many_attempts() {
-        let policy = RetryPolicy { max_retries: 2, ..RetryPolicy::default() };
+        let policy = RetryPolicy {
+            max_retries: 2,
+            ..RetryPolicy::default()
+        };
         let mut calls = 0;
         let result: Result<(), Error> = policy
             .run(|_| {
@@ -182,13 +208,23 @@ mod tests {
             .await;
         assert_eq!(calls, 3);
         let err = result.err();
-        assert!(matches!(&err, Some(Error::RetriesExhausted { attempts: 3, .. })), "{err:?}");
-        assert!(err.map(|e| e.to_string()).unwrap_or_default().contains("3 attempts"));
+        assert!(
+            matches!(&err, Some(Error::RetriesExhausted { attempts: 3, .. })),
+            "{err:?}"
+        );
+        assert!(
+            err.map(|e| e.to_string())
+                .unwrap_or_default()
+                .contains("3 attempts")
+        );
     }
 
     #[tokio::test(start_paused = true)]
     async fn zero_retries_means_one_attempt_and_the_plain_error() {
-        let policy = RetryPolicy { max_retries: 0, ..RetryPolicy::default() };
+        let policy = RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        };
         let mut calls = 0;
         let result: Result<(), Error> = policy
             .run(|_| {
@@ -218,14 +254,24 @@ mod tests {
     async fn succeeds_after_transient_failures() {
         let policy = RetryPolicy::default();
         let result = policy
-            .run(|n| async move { if n < 3 { Err(unexpected(503, None)) } else { Ok(n) } })
+            .run(|n| async move {
+                if n < 3 {
+                    Err(unexpected(503, None))
+                } else {
+                    Ok(n)
+                }
+            })
             .await;
         assert_eq!(result.ok(), Some(3));
     }
 
     #[tokio::test(start_paused = true)]
     async fn the_deadline_caps_all_attempts() {
-        let policy = RetryPolicy { max_retries: 100, deadline: Duration::from_secs(10), ..RetryPolicy::default() };
+        let policy = RetryPolicy {
+            max_retries: 100,
+            deadline: Duration::from_secs(10),
+            ..RetryPolicy::default()
+        };
         let started = Instant::now();
         let result: Result<(), Error> = policy
             .run(|_| async {
@@ -233,15 +279,27 @@ mod tests {
                 Err(unexpected(503, None))
             })
             .await;
-        assert!(started.elapsed() <= Duration::from_secs(10), "{:?}", started.elapsed());
-        assert!(matches!(result, Err(Error::RetriesExhausted { .. })), "{result:?}");
+        assert!(
+            started.elapsed() <= Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(
+            matches!(result, Err(Error::RetriesExhausted { .. })),
+            "{result:?}"
+        );
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_retry_after_beyond_the_deadline_stops_at_once() {
-        let policy = RetryPolicy { deadline: Duration::from_secs(5), ..RetryPolicy::default() };
+        let policy = RetryPolicy {
+            deadline: Duration::from_secs(5),
+            ..RetryPolicy::default()
+        };
         let started = Instant::now();
-        let result: Result<(), Error> = policy.run(|_| async { Err(unexpected(429, Some(60))) }).await;
+        let result: Result<(), Error> = policy
+            .run(|_| async { Err(unexpected(429, Some(60))) })
+            .await;
         assert!(started.elapsed() < Duration::from_secs(1));
         assert!(matches!(result, Err(Error::UnexpectedStatus { .. })));
     }

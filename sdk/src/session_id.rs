@@ -23,7 +23,9 @@ impl FromStr for SessionId {
     type Err = InputError;
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        let refuse = || InputError::SessionId { value: value.to_owned() };
+        let refuse = || InputError::SessionId {
+            value: value.to_owned(),
+        };
         if value.len() != 36 {
             return Err(refuse());
         }
@@ -71,7 +73,10 @@ mod tests {
     #[test]
     fn parses_hyphenated_uuids_in_either_case_and_prints_lowercase() {
         let id: Result<SessionId, _> = "F04BDB47-D3BE-4B28-B028-A652FEB060B5".parse();
-        assert_eq!(id.map(|id| id.to_string()), Ok("f04bdb47-d3be-4b28-b028-a652feb060b5".to_owned()));
+        assert_eq!(
+            id.map(|id| id.to_string()),
+            Ok("f04bdb47-d3be-4b28-b028-a652feb060b5".to_owned())
+        );
     }
 
     #[test]
@@ -85,7 +90,13 @@ mod tests {
             "../../v1/sessions/f04bdb47-d3be-4b28-b028-a652fe",
         ] {
             let err = bad.parse::<SessionId>().err();
-            assert_eq!(err, Some(InputError::SessionId { value: bad.to_owned() }), "{bad}");
+            assert_eq!(
+                err,
+                Some(InputError::SessionId {
+                    value: bad.to_owned()
+                }),
+                "{bad}"
+            );
         }
     }
 }

@@ -23,7 +23,9 @@ pub enum SignatureProblem {
     #[error("the response carries {0} X-HMAC-SIGNATURE headers; exactly one is allowed")]
     Duplicated(usize),
     /// Well-formed, but not the HMAC-SHA256 of the body under the shared secret.
-    #[error("the X-HMAC-SIGNATURE header does not match the body (wrong shared secret, or the body was altered)")]
+    #[error(
+        "the X-HMAC-SIGNATURE header does not match the body (wrong shared secret, or the body was altered)"
+    )]
     Mismatch,
 }
 
@@ -64,7 +66,8 @@ pub fn verify(secret: &[u8], payload: &[u8], signature_hex: &[u8]) -> Result<(),
     }
     let mut mac = keyed(secret);
     mac.update(payload);
-    mac.verify_slice(&expected).map_err(|_| SignatureProblem::Mismatch)
+    mac.verify_slice(&expected)
+        .map_err(|_| SignatureProblem::Mismatch)
 }
 
 #[cfg(test)]
@@ -90,7 +93,10 @@ mod tests {
 
     #[test]
     fn session_id_known_answer() {
-        assert_eq!(sign(SECRET.as_bytes(), SESSION_ID.as_bytes()), SESSION_ID_SIGNATURE);
+        assert_eq!(
+            sign(SECRET.as_bytes(), SESSION_ID.as_bytes()),
+            SESSION_ID_SIGNATURE
+        );
     }
 
     #[test]
@@ -106,11 +112,29 @@ mod tests {
         let body = br#"{"status":"success","verifications":[]}"#;
         let sig = sign(b"secret", body);
         assert_eq!(verify(b"secret", body, sig.as_bytes()), Ok(()));
-        assert_eq!(verify(b"secret", body, sig.to_uppercase().as_bytes()), Ok(()));
-        assert_eq!(verify(b"other", body, sig.as_bytes()), Err(SignatureProblem::Mismatch));
-        assert_eq!(verify(b"secret", b"{}", sig.as_bytes()), Err(SignatureProblem::Mismatch));
-        assert_eq!(verify(b"secret", body, b"zz"), Err(SignatureProblem::NotHex));
-        assert_eq!(verify(b"secret", body, &sig.as_bytes()[..62]), Err(SignatureProblem::WrongLength(31)));
-        assert_eq!(verify(b"secret", body, b""), Err(SignatureProblem::WrongLength(0)));
+        assert_eq!(
+            verify(b"secret", body, sig.to_uppercase().as_bytes()),
+            Ok(())
+        );
+        assert_eq!(
+            verify(b"other", body, sig.as_bytes()),
+            Err(SignatureProblem::Mismatch)
+        );
+        assert_eq!(
+            verify(b"secret", b"{}", sig.as_bytes()),
+            Err(SignatureProblem::Mismatch)
+        );
+        assert_eq!(
+            verify(b"secret", body, b"zz"),
+            Err(SignatureProblem::NotHex)
+        );
+        assert_eq!(
+            verify(b"secret", body, &sig.as_bytes()[..62]),
+            Err(SignatureProblem::WrongLength(31))
+        );
+        assert_eq!(
+            verify(b"secret", body, b""),
+            Err(SignatureProblem::WrongLength(0))
+        );
     }
 }

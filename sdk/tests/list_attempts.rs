@@ -2,7 +2,9 @@
 
 mod support;
 
-use support::{API_KEY, SECRET, SESSION_ID, Stub, client, response, signed, spec_examples, unsigned};
+use support::{
+    API_KEY, SECRET, SESSION_ID, Stub, client, response, signed, spec_examples, unsigned,
+};
 use veriff_attempts::signature::{SignatureProblem, sign};
 use veriff_attempts::{AttemptStatus, Error, InputError};
 
@@ -30,12 +32,25 @@ async fn requests_are_signed_over_the_session_id_in_the_path() {
     let request = &requests[0];
     assert_eq!(request.method, "GET");
     assert_eq!(request.path, format!("/v1/sessions/{SESSION_ID}/attempts"));
-    assert_eq!(request.headers.get("x-auth-client").map(String::as_str), Some(API_KEY));
+    assert_eq!(
+        request.headers.get("x-auth-client").map(String::as_str),
+        Some(API_KEY)
+    );
     let expected = sign(SECRET.as_bytes(), SESSION_ID.as_bytes());
     assert_eq!(request.headers.get("x-hmac-signature"), Some(&expected));
-    assert_eq!(request.headers.get("accept").map(String::as_str), Some("application/json"));
-    assert_eq!(request.headers.get("user-agent").map(String::as_str), Some(veriff_attempts::USER_AGENT));
-    assert_eq!(request.headers.get("api-version"), None, "progenitor's api-version header is dropped");
+    assert_eq!(
+        request.headers.get("accept").map(String::as_str),
+        Some("application/json")
+    );
+    assert_eq!(
+        request.headers.get("user-agent").map(String::as_str),
+        Some(veriff_attempts::USER_AGENT)
+    );
+    assert_eq!(
+        request.headers.get("api-version"),
+        None,
+        "progenitor's api-version header is dropped"
+    );
 }
 
 #[tokio::test]
@@ -48,7 +63,10 @@ async fn a_base_url_path_prefix_is_kept() {
         .build()
         .expect("client");
     assert!(client.list_attempts(SESSION_ID).await.is_ok());
-    assert_eq!(stub.requests()[0].path, format!("/veriff/v1/sessions/{SESSION_ID}/attempts"));
+    assert_eq!(
+        stub.requests()[0].path,
+        format!("/veriff/v1/sessions/{SESSION_ID}/attempts")
+    );
 }
 
 #[tokio::test]
@@ -63,12 +81,27 @@ async fn each_signed_error_status_is_an_api_error_with_code_and_message() {
             let expected_requests = if code == 500 { 3 } else { 1 };
             assert_eq!(stub.requests().len(), expected_requests, "{name}");
             match err.as_ref().map(Error::last_attempt) {
-                Some(Error::Api { status, code: veriff_code, message }) => {
+                Some(Error::Api {
+                    status,
+                    code: veriff_code,
+                    message,
+                }) => {
                     assert_eq!(status.as_u16(), code, "{name}");
-                    assert_eq!(veriff_code, example["code"].as_str().unwrap_or_default(), "{name}");
-                    assert_eq!(message, example["message"].as_str().unwrap_or_default(), "{name}");
+                    assert_eq!(
+                        veriff_code,
+                        example["code"].as_str().unwrap_or_default(),
+                        "{name}"
+                    );
+                    assert_eq!(
+                        message,
+                        example["message"].as_str().unwrap_or_default(),
+                        "{name}"
+                    );
                     if code == 500 {
-                        assert!(matches!(err, Some(Error::RetriesExhausted { attempts: 3, .. })), "{name}");
+                        assert!(
+                            matches!(err, Some(Error::RetriesExhausted { attempts: 3, .. })),
+                            "{name}"
+                        );
                     }
                 }
                 other => panic!("{name}: expected Error::Api, got {other:?}"),
@@ -82,7 +115,14 @@ async fn an_unsigned_401_still_reports_veriffs_code_and_message() {
     let body = br#"{"status":"fail","code":"1818","message":"Signature \"x\" does not match the HMAC-SHA256 of query ID and integration API secret."}"#;
     let stub = Stub::start(move |_| unsigned(401, body)).await;
     let err = client(&stub).list_attempts(SESSION_ID).await.err();
-    let Some(Error::Api { status, code, message }) = err else { panic!("expected Error::Api, got {err:?}") };
+    let Some(Error::Api {
+        status,
+        code,
+        message,
+    }) = err
+    else {
+        panic!("expected Error::Api, got {err:?}")
+    };
     assert_eq!((status.as_u16(), code.as_str()), (401, "1818"));
     assert!(message.starts_with("Signature"));
 }
@@ -93,12 +133,25 @@ async fn a_tampered_body_is_rejected_and_none_of_it_is_returned() {
     let signature = sign(SECRET.as_bytes(), good);
     let tampered = br#"{"status":"success","verifications":[ ]}"#;
     let stub = Stub::start(move |_| {
-        response(200, &[("content-type", "application/json"), ("x-hmac-signature", &signature)], tampered)
+        response(
+            200,
+            &[
+                ("content-type", "application/json"),
+                ("x-hmac-signature", &signature),
+            ],
+            tampered,
+        )
     })
     .await;
     let err = client(&stub).list_attempts(SESSION_ID).await.err();
     assert!(
-        matches!(err, Some(Error::SignatureInvalid { problem: SignatureProblem::Mismatch, .. })),
+        matches!(
+            err,
+            Some(Error::SignatureInvalid {
+                problem: SignatureProblem::Mismatch,
+                ..
+            })
+        ),
         "{err:?}"
     );
 }
@@ -109,7 +162,10 @@ async fn a_body_signed_with_another_secret_is_rejected() {
     let signature = sign(b"someone-elses-secret", body);
     let stub = Stub::start(move |_| response(404, &[("x-hmac-signature", &signature)], body)).await;
     let err = client(&stub).list_attempts(SESSION_ID).await.err();
-    assert!(matches!(err, Some(Error::SignatureInvalid { .. })), "{err:?}");
+    assert!(
+        matches!(err, Some(Error::SignatureInvalid { .. })),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -142,13 +198,22 @@ async fn uppercase_hex_signatures_are_accepted() {
 async fn unknown_status_values_are_kept_and_unknown_fields_ignored() {
     let body = br#"{"status":"success","apiVersion":"2","verifications":[{"riskScore":0.3,"id":"b3d79efa-6c2a-4b8e-92cd-da8467185c7a","status":"needs_manual_review","userDefinedData":[{"status":"S","statusCode":"s","reason":null,"reasonCode":null,"createdAt":"2023-09-18T10:15:42.789Z","by":"me"}],"createdTime":"2023-09-18T10:15:42.789Z"}]}"#;
     let stub = Stub::start(move |_| signed(200, body)).await;
-    let response = client(&stub).list_attempts(SESSION_ID).await.expect("tolerant decoding");
+    let response = client(&stub)
+        .list_attempts(SESSION_ID)
+        .await
+        .expect("tolerant decoding");
     let attempt = &response.verifications[0];
-    assert_eq!(attempt.status, AttemptStatus::Unknown("needs_manual_review".into()));
+    assert_eq!(
+        attempt.status,
+        AttemptStatus::Unknown("needs_manual_review".into())
+    );
     assert!(!attempt.status.is_known());
     let json = serde_json::to_value(&response).expect("serialise");
     assert_eq!(json["verifications"][0]["status"], "needs_manual_review");
-    assert_eq!(json["verifications"][0]["createdTime"], "2023-09-18T10:15:42.789Z");
+    assert_eq!(
+        json["verifications"][0]["createdTime"],
+        "2023-09-18T10:15:42.789Z"
+    );
 }
 
 #[tokio::test]
@@ -156,7 +221,10 @@ async fn truncated_json_is_a_decode_error() {
     let body = br#"{"status":"success","verifications":[{"id":"b3d79efa-6c2a"#;
     let stub = Stub::start(move |_| signed(200, body)).await;
     let err = client(&stub).list_attempts(SESSION_ID).await.err();
-    assert!(matches!(&err, Some(Error::Decode { status, .. }) if status.as_u16() == 200), "{err:?}");
+    assert!(
+        matches!(&err, Some(Error::Decode { status, .. }) if status.as_u16() == 200),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -164,7 +232,10 @@ async fn a_non_json_error_body_is_a_decode_error_with_its_status() {
     let body = b"<html><body>502 Bad Gateway</body></html>";
     let stub = Stub::start(move |_| signed(500, body)).await;
     let err = client(&stub).list_attempts(SESSION_ID).await.err();
-    assert!(matches!(&err, Some(Error::Decode { status, .. }) if status.as_u16() == 500), "{err:?}");
+    assert!(
+        matches!(&err, Some(Error::Decode { status, .. }) if status.as_u16() == 500),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -189,10 +260,19 @@ async fn no_error_shows_a_secret() {
     ];
     for raw in bodies {
         let stub = Stub::start(move |_| raw.clone()).await;
-        let err = client(&stub).list_attempts(SESSION_ID).await.err().expect("an error");
+        let err = client(&stub)
+            .list_attempts(SESSION_ID)
+            .await
+            .expect_err("an error");
         for shown in [err.to_string(), format!("{err:?}"), format!("{err:#}")] {
-            assert!(!shown.contains(SECRET) && !shown.contains(API_KEY), "{shown}");
-            assert!(!shown.contains(&sign(SECRET.as_bytes(), SESSION_ID.as_bytes())), "{shown}");
+            assert!(
+                !shown.contains(SECRET) && !shown.contains(API_KEY),
+                "{shown}"
+            );
+            assert!(
+                !shown.contains(&sign(SECRET.as_bytes(), SESSION_ID.as_bytes())),
+                "{shown}"
+            );
         }
     }
 }

@@ -8,7 +8,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Project automation for the Veriff attempts SDK")]
+#[command(
+    name = "cargo xtask",
+    about = "Project automation for the Veriff attempts SDK"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

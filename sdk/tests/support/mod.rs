@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -19,7 +20,20 @@ pub struct Recorded {
     pub headers: BTreeMap<String, String>,
 }
 
-type Responder = dyn Fn(&Recorded) -> Vec<u8> + Send + Sync;
+/// One thing the stub does on a connection after reading the request head.
+#[derive(Clone, Debug)]
+pub enum Step {
+    /// Write these bytes.
+    Send(Vec<u8>),
+    /// Wait before the next step.
+    Pause(Duration),
+    /// Abort the connection with a TCP reset.
+    Reset,
+    /// Keep the connection open and say nothing more.
+    Hang,
+}
+
+type Responder = dyn Fn(&Recorded) -> Vec<Step> + Send + Sync;
 
 pub struct Stub {
     pub addr: SocketAddr,
@@ -37,7 +51,15 @@ impl Stub {
     /// Starts a stub on an ephemeral loopback port that answers every request with
     /// `respond(request)` and then closes the connection.
     pub async fn start(respond: impl Fn(&Recorded) -> Vec<u8> + Send + Sync + 'static) -> Stub {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        Stub::scripted(move |request| vec![Step::Send(respond(request))]).await
+    }
+
+    /// Starts a stub that plays `script(request)` on each connection, then closes it.
+    pub async fn scripted(script: impl Fn(&Recorded) -> Vec<Step> + Send + Sync + 'static) -> Stub {
+        let respond = script;
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let requests = Arc::new(Mutex::new(Vec::new()));
         let respond: Arc<Responder> = Arc::new(respond);
@@ -47,14 +69,33 @@ impl Stub {
                 let respond = Arc::clone(&respond);
                 let seen = Arc::clone(&seen);
                 tokio::spawn(async move {
-                    let Some(request) = read_head(&mut socket).await else { return };
+                    let Some(request) = read_head(&mut socket).await else {
+                        return;
+                    };
                     seen.lock().expect("stub lock").push(request.clone());
-                    let _ = socket.write_all(&respond(&request)).await;
+                    for step in respond(&request) {
+                        match step {
+                            Step::Send(bytes) => {
+                                let _ = socket.write_all(&bytes).await;
+                                let _ = socket.flush().await;
+                            }
+                            Step::Pause(wait) => tokio::time::sleep(wait).await,
+                            Step::Reset => {
+                                let _ = socket.set_zero_linger();
+                                return;
+                            }
+                            Step::Hang => std::future::pending::<()>().await,
+                        }
+                    }
                     let _ = socket.shutdown().await;
                 });
             }
         });
-        Stub { addr, requests, task }
+        Stub {
+            addr,
+            requests,
+            task,
+        }
     }
 
     pub fn base_url(&self) -> String {
@@ -92,12 +133,19 @@ async fn read_head(socket: &mut tokio::net::TcpStream) -> Option<Recorded> {
             })
             .or_insert_with(|| value.trim().to_owned());
     }
-    Some(Recorded { method, path, headers })
+    Some(Recorded {
+        method,
+        path,
+        headers,
+    })
 }
 
 /// A complete HTTP/1.1 response with `Content-Length` and `Connection: close`.
 pub fn response(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
-    let mut head = format!("HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
+    let mut head = format!(
+        "HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n",
+        body.len()
+    );
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -116,14 +164,25 @@ pub fn signed(status: u16, body: &[u8]) -> Vec<u8> {
     let signature = veriff_attempts::signature::sign(SECRET.as_bytes(), body);
     response(
         status,
-        &[("content-type", "application/json"), ("x-auth-client", API_KEY), ("x-hmac-signature", &signature)],
+        &[
+            ("content-type", "application/json"),
+            ("x-auth-client", API_KEY),
+            ("x-hmac-signature", &signature),
+        ],
         body,
     )
 }
 
 /// A JSON response without a signature header.
 pub fn unsigned(status: u16, body: &[u8]) -> Vec<u8> {
-    response(status, &[("content-type", "application/json"), ("x-auth-client", API_KEY)], body)
+    response(
+        status,
+        &[
+            ("content-type", "application/json"),
+            ("x-auth-client", API_KEY),
+        ],
+        body,
+    )
 }
 
 pub fn client(stub: &Stub) -> veriff_attempts::Client {
@@ -137,7 +196,10 @@ pub fn client(stub: &Stub) -> veriff_attempts::Client {
 
 /// The named examples of one response status, read from the spec (never copied).
 pub fn spec_examples(status: &str) -> Vec<(String, serde_json::Value)> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/veriff-attempts.yaml");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../openapi/veriff-attempts.yaml"
+    );
     let text = std::fs::read_to_string(path).expect("read the spec");
     let spec: serde_json::Value = serde_yaml::from_str(&text).expect("spec is YAML");
     let examples = &spec["paths"]["/v1/sessions/{id}/attempts"]["get"]["responses"][status]["content"]
