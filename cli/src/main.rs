@@ -3,7 +3,9 @@
 
 mod attempts;
 mod output;
+mod serve;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -28,6 +30,8 @@ struct Cli {
 enum Command {
     /// List the verification attempts of a session, newest first.
     Attempts(attempts::Args),
+    /// Run the reference server of the endpoint (built-in examples, fixtures, faults).
+    Serve(serve::Args),
 }
 
 impl Command {
@@ -35,6 +39,7 @@ impl Command {
     fn quiet_level(&self) -> LevelFilter {
         match self {
             Command::Attempts(_) => LevelFilter::WARN,
+            Command::Serve(_) => LevelFilter::INFO,
         }
     }
 }
@@ -51,6 +56,7 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_max_level(level)
         .with_target(false)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -64,5 +70,6 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Attempts(args) => runtime.block_on(attempts::run(args)),
+        Command::Serve(args) => runtime.block_on(serve::run(args)),
     }
 }

@@ -1,15 +1,11 @@
 //! Comparing JSON read through a schema: the first difference, and the known fields.
 //!
-//! Values compare exactly, with one reading taken from the schema: two
-//! `format: date-time` strings are equal when they name the same instant.
-//! `chrono` writes `2023-09-18T08:33:30.000Z` back as `2023-09-18T08:33:30Z`
-//! (it drops an all-zero fraction); a client that re-serialises a body changes no
-//! meaning by that, and the signature is verified on the received bytes anyway.
+//! Values compare exactly, date-times included: the SDK's `Timestamp` writes back
+//! the fractional digits it read (`.000Z` stays `.000Z`).
 
 use std::collections::BTreeSet;
 use std::fmt;
 
-use chrono::DateTime;
 use serde_json::Value;
 
 use crate::location::{JsonPath, Location};
@@ -49,9 +45,6 @@ fn difference(
     actual: &Value,
 ) -> Option<Difference> {
     let schema = schema.and_then(|node| resolved(spec, node));
-    if is_date_time(schema) && same_instant(expected, actual) {
-        return None;
-    }
     match (expected, actual) {
         (Value::Object(want), Value::Object(got)) => {
             let keys: BTreeSet<&String> = want.keys().chain(got.keys()).collect();
@@ -121,20 +114,6 @@ fn resolved<'a>(spec: &'a Spec, node: &'a Value) -> Option<&'a Value> {
 /// The schema of member `key`, if the (resolved) schema declares it.
 fn property<'a>(schema: Option<&'a Value>, key: &str) -> Option<&'a Value> {
     schema?.get("properties")?.get(key)
-}
-
-fn is_date_time(schema: Option<&Value>) -> bool {
-    schema
-        .and_then(|node| node.get("format"))
-        .is_some_and(|format| format == "date-time")
-}
-
-fn same_instant(a: &Value, b: &Value) -> bool {
-    let parse = |v: &Value| {
-        v.as_str()
-            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-    };
-    matches!((parse(a), parse(b)), (Some(a), Some(b)) if a == b)
 }
 
 /// `value` without the object members its schema does not declare: what a typed
@@ -217,36 +196,28 @@ mod tests {
     }
 
     #[test]
-    fn date_times_compare_as_instants_other_strings_exactly() {
+    fn date_times_compare_exactly() {
         let spec = spec();
         let at = schema("SessionAttemptsResponse");
         let whole = attempt("approved", "2023-09-18T08:33:30.000Z");
-        assert_eq!(
-            first_difference(
-                &spec,
-                &at,
-                &whole,
-                &attempt("approved", "2023-09-18T08:33:30Z")
-            ),
-            None
-        );
+        let short = attempt("approved", "2023-09-18T08:33:30Z");
+        assert!(first_difference(&spec, &at, &whole, &short).is_some());
         let later = attempt("approved", "2023-09-18T08:33:30.001Z");
         assert!(first_difference(&spec, &at, &whole, &later).is_some());
     }
 
-    /// Why date-times compare as instants: if chrono ever writes `.000` back,
-    /// this fails and the comparison can become exact.
+    /// Why the comparison can be exact: the generated types write every date-time
+    /// back with the digits it was read with.
     #[test]
-    fn chrono_drops_an_all_zero_fraction() -> Result<(), serde_json::Error> {
-        let time: DateTime<chrono::Utc> =
-            serde_json::from_value(json!("2023-09-18T08:33:30.000Z"))?;
-        assert_eq!(serde_json::to_value(time)?, json!("2023-09-18T08:33:30Z"));
-        let time: DateTime<chrono::Utc> =
-            serde_json::from_value(json!("2023-09-18T08:33:30.047Z"))?;
-        assert_eq!(
-            serde_json::to_value(time)?,
-            json!("2023-09-18T08:33:30.047Z")
-        );
+    fn timestamps_round_trip_byte_exact() -> Result<(), serde_json::Error> {
+        for text in [
+            "2023-09-18T08:33:30.000Z",
+            "2023-09-18T08:33:30.047Z",
+            "2023-09-18T08:33:30Z",
+        ] {
+            let time: veriff_attempts::Timestamp = serde_json::from_value(json!(text))?;
+            assert_eq!(serde_json::to_value(time)?, json!(text));
+        }
         Ok(())
     }
 

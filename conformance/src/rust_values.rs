@@ -1,20 +1,20 @@
 //! proptest strategies for values of the generated Rust types: anything a program
 //! using the SDK (or the reference server) can build and send.
 
-use chrono::{DateTime, Utc};
+use chrono::DateTime;
 use proptest::prelude::*;
 use uuid::Uuid;
 use veriff_attempts::types::{
     AttemptStatus, ErrorResponse, ErrorResponseStatus, SessionAttemptsResponse,
-    SessionAttemptsResponseStatus, SessionAttemptsResponseVerification, UserStatus,
+    SessionAttemptsResponseStatus, SessionAttemptsResponseVerification, Timestamp, UserStatus,
 };
 
 /// First and last second RFC 3339 can write (years 0001..=9999): the schema's
 /// `date-time` cannot express instants outside them.
 const SECONDS: std::ops::RangeInclusive<i64> = -62_135_596_800..=253_402_300_799;
 
-/// Any instant RFC 3339 can write, to the nanosecond.
-pub fn date_time() -> impl Strategy<Value = DateTime<Utc>> {
+/// Any instant RFC 3339 can write, to the nanosecond, as the SDK's `Timestamp`.
+pub fn date_time() -> impl Strategy<Value = Timestamp> {
     (SECONDS, 0u32..1_000_000_000, 0u8..4).prop_filter_map(
         "instant outside chrono's range",
         |(s, n, precision)| {
@@ -25,7 +25,7 @@ pub fn date_time() -> impl Strategy<Value = DateTime<Utc>> {
                 2 => n - n % 1_000,
                 _ => n,
             };
-            DateTime::from_timestamp(s, nanos)
+            DateTime::from_timestamp(s, nanos).map(Timestamp::from)
         },
     )
 }

@@ -142,7 +142,7 @@ pub mod types {
     pub struct SessionAttemptsResponseVerification {
         ///Timestamp of when the attempt was created. As combined ISO 8601 date and time in UTC. Format: YYYY-MM-DDTHH:MM:SS.sssZ.
         #[serde(rename = "createdTime")]
-        pub created_time: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub created_time: crate::Timestamp,
         ///Unique identifier (ID) of the attempt.
         pub id: ::uuid::Uuid,
         pub status: crate::generated::AttemptStatus,
@@ -160,7 +160,7 @@ pub mod types {
     pub struct UserStatus {
         ///Creation time of the user-defined status for the verification attempt. As combined ISO 8601 date and time in UTC. Format: YYYY-MM-DDTHH:MM:SS.sssZ.
         #[serde(rename = "createdAt")]
-        pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
+        pub created_at: crate::Timestamp,
         ///Name of the custom end-user defined reason as set in the Veriff Customer Portal. If the user has selected the "Custom" reason for the status and typed an explanation to the text box, then the explanation is sent in this field.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub reason: ::std::option::Option<::std::string::String>,
@@ -330,10 +330,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct SessionAttemptsResponseVerification {
-            created_time: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
-                ::std::string::String,
-            >,
+            created_time: ::std::result::Result<crate::Timestamp, ::std::string::String>,
             id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             status: ::std::result::Result<
                 crate::generated::AttemptStatus,
@@ -359,7 +356,7 @@ pub mod types {
         impl SessionAttemptsResponseVerification {
             pub fn created_time<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T: ::std::convert::TryInto<crate::Timestamp>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_time = value
@@ -433,10 +430,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct UserStatus {
-            created_at: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
-                ::std::string::String,
-            >,
+            created_at: ::std::result::Result<crate::Timestamp, ::std::string::String>,
             reason: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -465,7 +459,7 @@ pub mod types {
         impl UserStatus {
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
+                T: ::std::convert::TryInto<crate::Timestamp>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value

@@ -14,6 +14,7 @@ mod error;
 mod retry;
 mod session_id;
 pub mod signature;
+mod timestamp;
 
 pub use call::{AUTH_CLIENT_HEADER, SIGNATURE_HEADER, SIGNED_STATUSES};
 pub use client::Client;
@@ -28,9 +29,11 @@ pub use retry::{
     is_retryable,
 };
 pub use session_id::SessionId;
+pub use timestamp::{Timestamp, TimestampError};
 
 /// The types generated from the spec's schemas, with progenitor's builders.
 pub mod types {
+    pub use crate::Timestamp;
     pub use crate::generated::AttemptStatus;
     pub use crate::generated::types::*;
 }

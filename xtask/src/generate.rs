@@ -62,6 +62,17 @@ pub fn render(spec_text: &str) -> Result<String, GenerateError> {
         .with_inner_type(quote!(crate::call::CallContext))
         .with_hooks(HooksMode::Expected)
         .with_derive("PartialEq")
+        // chrono's own serde form drops an all-zero fraction (`.000Z` → `Z`); the
+        // SDK's `Timestamp` writes back exactly the digits it read.
+        .with_conversion(
+            schemars::schema::SchemaObject {
+                instance_type: Some(schemars::schema::InstanceType::String.into()),
+                format: Some("date-time".to_owned()),
+                ..Default::default()
+            },
+            "crate::Timestamp",
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        )
         .with_replacement(
             OPEN_ENUM_SCHEMA,
             format!("crate::generated::{OPEN_ENUM_SCHEMA}"),

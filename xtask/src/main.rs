@@ -1,5 +1,6 @@
 //! `cargo xtask <command>`: the project's automation, one module per command.
 
+mod conformance;
 mod generate;
 
 use std::path::PathBuf;
@@ -25,6 +26,9 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// The main job: spec, generated code, conformance suite, and the SDK against
+    /// the reference server (or, with --base-url, read-only live checks).
+    Conformance(conformance::Args),
 }
 
 /// The workspace root, found from this crate's manifest so the command works from
@@ -43,6 +47,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Generate { check: false } => generate::write(&root),
         Command::Generate { check: true } => generate::check(&root),
+        Command::Conformance(args) => return conformance::run(&root, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
