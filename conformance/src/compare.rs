@@ -167,12 +167,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn spec() -> Spec {
-        match Spec::load() {
-            Ok(spec) => spec,
-            Err(err) => panic!("{err}"),
-        }
-    }
+    use crate::spec::tests::loaded as spec;
 
     fn schema(name: &str) -> Location {
         Location::root().join_all(["components", "schemas", name])

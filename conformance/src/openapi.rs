@@ -282,12 +282,7 @@ fn members(spec: &Spec, at: &Location) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn spec() -> Spec {
-        match Spec::load() {
-            Ok(spec) => spec,
-            Err(err) => panic!("{err}"),
-        }
-    }
+    use crate::spec::tests::loaded as spec;
 
     #[test]
     fn finds_media_parameter_header_and_schema_examples() -> Result<(), SpecError> {

@@ -348,8 +348,16 @@ fn yaml_key(key: &serde_yaml::Value) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// The real spec, for other modules' tests.
+    pub(crate) fn loaded() -> Spec {
+        match Spec::load() {
+            Ok(spec) => spec,
+            Err(err) => panic!("{err}"),
+        }
+    }
 
     const MINIMAL: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
 

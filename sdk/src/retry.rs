@@ -193,19 +193,26 @@ mod tests {
         );
     }
 
+    /// Runs `policy` over an attempt that always fails with `error()`; returns how
+    /// many attempts were made and the final result.
+    async fn always_failing(policy: RetryPolicy, error: fn() -> Error) -> (u32, Result<(), Error>) {
+        let mut calls = 0;
+        let result = policy
+            .run(|_| {
+                calls += 1;
+                async move { Err(error()) }
+            })
+            .await;
+        (calls, result)
+    }
+
     #[tokio::test(start_paused = true)]
     async fn gives_up_after_max_retries_and_says_how_many_attempts() {
         let policy = RetryPolicy {
             max_retries: 2,
             ..RetryPolicy::default()
         };
-        let mut calls = 0;
-        let result: Result<(), Error> = policy
-            .run(|_| {
-                calls += 1;
-                async { Err(api(500)) }
-            })
-            .await;
+        let (calls, result) = always_failing(policy, || api(500)).await;
         assert_eq!(calls, 3);
         let err = result.err();
         assert!(
@@ -225,27 +232,14 @@ mod tests {
             max_retries: 0,
             ..RetryPolicy::default()
         };
-        let mut calls = 0;
-        let result: Result<(), Error> = policy
-            .run(|_| {
-                calls += 1;
-                async { Err(api(500)) }
-            })
-            .await;
+        let (calls, result) = always_failing(policy, || api(500)).await;
         assert_eq!(calls, 1);
         assert!(matches!(result, Err(Error::Api { .. })));
     }
 
     #[tokio::test(start_paused = true)]
     async fn permanent_failures_are_not_retried() {
-        let policy = RetryPolicy::default();
-        let mut calls = 0;
-        let result: Result<(), Error> = policy
-            .run(|_| {
-                calls += 1;
-                async { Err(api(404)) }
-            })
-            .await;
+        let (calls, result) = always_failing(RetryPolicy::default(), || api(404)).await;
         assert_eq!(calls, 1);
         assert!(matches!(result, Err(Error::Api { .. })));
     }

@@ -242,12 +242,16 @@ pub fn write(root: &Path) -> Result<(), GenerateError> {
 
 /// `cargo xtask generate --check`: writes nothing; fails with a diff if stale.
 pub fn check(root: &Path) -> Result<(), GenerateError> {
+    verify_fresh(root)?;
+    println!("{OUTPUT} is fresh");
+    Ok(())
+}
+
+/// Like [`check`], without printing: for callers with their own report.
+pub fn verify_fresh(root: &Path) -> Result<(), GenerateError> {
     let (fresh, current) = fresh_and_current(root)?;
     match current {
-        Some(current) if current == fresh => {
-            println!("{OUTPUT} is fresh");
-            Ok(())
-        }
+        Some(current) if current == fresh => Ok(()),
         current => Err(GenerateError::Stale {
             diff: diff(current.as_deref().unwrap_or(""), &fresh),
         }),

@@ -1,5 +1,6 @@
 //! `cargo xtask <command>`: the project's automation, one module per command.
 
+mod bench;
 mod conformance;
 mod generate;
 
@@ -29,6 +30,8 @@ enum Command {
     /// The main job: spec, generated code, conformance suite, and the SDK against
     /// the reference server (or, with --base-url, read-only live checks).
     Conformance(conformance::Args),
+    /// Benchmark the SDK against a minimal hand-written client (built optimised).
+    Bench(bench::Args),
 }
 
 /// The workspace root, found from this crate's manifest so the command works from
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
         Command::Generate { check: false } => generate::write(&root),
         Command::Generate { check: true } => generate::check(&root),
         Command::Conformance(args) => return conformance::run(&root, args),
+        Command::Bench(args) => return bench::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,233 @@
+//! `cargo xtask bench`: the SDK against the floor for a Rust client of this endpoint
+//! (a minimal hand-written reqwest + hmac + serde_json call), both against the
+//! in-process reference server, side by side in one run.
+//!
+//! The machine is shared and noisy, so the two clients alternate within every round
+//! and the report quotes medians over rounds and their ratio. It prints figures and
+//! asserts nothing about time.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use hmac::Mac;
+use veriff_attempts::SessionAttemptsResponse;
+use veriff_mock::{MockServer, RunningServer, builtin};
+
+#[derive(clap::Args, Clone, Debug)]
+pub struct Args {
+    /// Calls per client per round.
+    #[arg(long, default_value_t = 2000)]
+    calls: usize,
+    /// Rounds; the median over rounds is reported.
+    #[arg(long, default_value_t = 7)]
+    rounds: usize,
+    /// Calls in flight at once, one measurement per value.
+    #[arg(long, value_delimiter = ',', default_values_t = [1, 32])]
+    concurrency: Vec<usize>,
+}
+
+/// Runs the benchmark, re-running itself optimised if this is a debug build (figures
+/// from unoptimised code would measure the compiler's settings, not the code).
+pub fn run(args: Args) -> ExitCode {
+    if cfg!(debug_assertions) {
+        return rerun_in_release(&args);
+    }
+    if args.calls == 0 || args.rounds == 0 || args.concurrency.contains(&0) {
+        eprintln!("error: --calls, --rounds and every --concurrency value must be at least 1");
+        return ExitCode::from(2);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the Tokio runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(bench(&args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn rerun_in_release(args: &Args) -> ExitCode {
+    let concurrency: Vec<String> = args.concurrency.iter().map(ToString::to_string).collect();
+    let status = std::process::Command::new(env!("CARGO"))
+        .args([
+            "run",
+            "--release",
+            "--quiet",
+            "--package",
+            "xtask",
+            "--",
+            "bench",
+        ])
+        .args([
+            "--calls",
+            &args.calls.to_string(),
+            "--rounds",
+            &args.rounds.to_string(),
+        ])
+        .args(["--concurrency", &concurrency.join(",")])
+        .status();
+    match status {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(err) => {
+            eprintln!("error: cannot run `cargo run --release -p xtask`: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The floor: what any Rust client of this endpoint must do, and nothing more.
+struct Floor {
+    http: reqwest::Client,
+    url: String,
+    api_key: String,
+    secret: Vec<u8>,
+    signature: String,
+}
+
+impl Floor {
+    fn new(server: &RunningServer, session_id: &str) -> Result<Self, String> {
+        let secret = server.shared_secret().to_vec();
+        let mut mac = <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(&secret)
+            .map_err(|e| e.to_string())?;
+        mac.update(session_id.as_bytes());
+        Ok(Floor {
+            http: reqwest::Client::builder()
+                .build()
+                .map_err(|e| e.to_string())?,
+            url: format!("{}/v1/sessions/{session_id}/attempts", server.base_url()),
+            api_key: server.api_key().to_owned(),
+            signature: hex::encode(mac.finalize().into_bytes()),
+            secret,
+        })
+    }
+
+    async fn call(&self) -> Result<SessionAttemptsResponse, String> {
+        let response = self
+            .http
+            .get(&self.url)
+            .header("x-auth-client", &self.api_key)
+            .header("x-hmac-signature", &self.signature)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = response.status();
+        let signature = response.headers().get("x-hmac-signature").cloned();
+        let body = response.bytes().await.map_err(|e| e.to_string())?;
+        let signature = signature.ok_or("no signature")?;
+        let expected = hex::decode(signature.as_bytes()).map_err(|e| e.to_string())?;
+        let mut mac = <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.secret)
+            .map_err(|e| e.to_string())?;
+        mac.update(&body);
+        mac.verify_slice(&expected).map_err(|e| e.to_string())?;
+        if status != 200 {
+            return Err(format!("HTTP {status}"));
+        }
+        serde_json::from_slice(&body).map_err(|e| e.to_string())
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Contender {
+    Sdk,
+    Floor,
+}
+
+/// Time per call (total elapsed / calls) for `calls` calls, `concurrency` at a time.
+async fn measure(
+    contender: Contender,
+    sdk: &veriff_attempts::Client,
+    floor: &Arc<Floor>,
+    session_id: &'static str,
+    calls: usize,
+    concurrency: usize,
+) -> Result<Duration, String> {
+    let started = Instant::now();
+    let mut tasks = Vec::with_capacity(concurrency);
+    for worker in 0..concurrency {
+        let share = calls / concurrency + usize::from(worker < calls % concurrency);
+        let (sdk, floor) = (sdk.clone(), Arc::clone(floor));
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..share {
+                let verifications = match contender {
+                    Contender::Sdk => sdk
+                        .list_attempts(session_id)
+                        .await
+                        .map_err(|e| e.to_string())?,
+                    Contender::Floor => floor.call().await?,
+                }
+                .verifications;
+                if verifications.len() != 2 {
+                    return Err(format!("expected 2 attempts, got {}", verifications.len()));
+                }
+            }
+            Ok::<(), String>(())
+        }));
+    }
+    for task in tasks {
+        task.await.map_err(|e| e.to_string())??;
+    }
+    Ok(started.elapsed() / u32::try_from(calls).unwrap_or(u32::MAX))
+}
+
+fn median(mut values: Vec<Duration>) -> Duration {
+    values.sort();
+    values.get(values.len() / 2).copied().unwrap_or_default()
+}
+
+async fn bench(args: &Args) -> Result<(), String> {
+    let server = MockServer::start().await.map_err(|e| e.to_string())?;
+    let session_id = builtin::MULTIPLE_ATTEMPTS_MIXED_STATUSES.session_id;
+    let sdk = server.client().map_err(|e| e.to_string())?;
+    let floor = Arc::new(Floor::new(&server, session_id)?);
+    println!(
+        "SDK vs floor (reqwest + hmac + serde_json), in-process reference server, documented 200 \
+         ({session_id}); {} calls x {} rounds, medians over rounds",
+        args.calls, args.rounds
+    );
+    println!(
+        "{:>11}  {:>14}  {:>14}  {:>10}  {:>12}",
+        "concurrency", "SDK per call", "floor per call", "SDK/floor", "SDK calls/s"
+    );
+    for &concurrency in &args.concurrency {
+        // Warm both connection pools before measuring.
+        measure(Contender::Sdk, &sdk, &floor, session_id, 200, concurrency).await?;
+        measure(Contender::Floor, &sdk, &floor, session_id, 200, concurrency).await?;
+        let (mut sdk_times, mut floor_times) = (Vec::new(), Vec::new());
+        for round in 0..args.rounds {
+            let order = if round % 2 == 0 {
+                [Contender::Sdk, Contender::Floor]
+            } else {
+                [Contender::Floor, Contender::Sdk]
+            };
+            for contender in order {
+                let per_call =
+                    measure(contender, &sdk, &floor, session_id, args.calls, concurrency).await?;
+                match contender {
+                    Contender::Sdk => sdk_times.push(per_call),
+                    Contender::Floor => floor_times.push(per_call),
+                }
+            }
+        }
+        let (sdk_median, floor_median) = (median(sdk_times), median(floor_times));
+        let ratio = sdk_median.as_secs_f64() / floor_median.as_secs_f64().max(f64::MIN_POSITIVE);
+        println!(
+            "{concurrency:>11}  {:>11.1} µs  {:>11.1} µs  {ratio:>10.2}  {:>12.0}",
+            sdk_median.as_secs_f64() * 1e6,
+            floor_median.as_secs_f64() * 1e6,
+            1.0 / sdk_median.as_secs_f64().max(f64::MIN_POSITIVE),
+        );
+    }
+    Ok(())
+}
