@@ -206,22 +206,35 @@ impl CallContext {
 }
 
 /// Reads the whole body, or returns `None` as soon as it exceeds `limit` bytes.
+/// A body that arrives in one chunk (the usual case) is kept without a copy.
 async fn read_capped(
     response: &mut reqwest::Response,
     limit: usize,
 ) -> reqwest::Result<Option<Bytes>> {
-    let declared = response.content_length().unwrap_or(0);
-    if declared > limit as u64 {
+    if response
+        .content_length()
+        .is_some_and(|declared| declared > limit as u64)
+    {
         return Ok(None);
     }
-    let mut body = BytesMut::with_capacity(declared as usize);
+    let mut first: Option<Bytes> = None;
+    let mut joined = BytesMut::new();
     while let Some(chunk) = response.chunk().await? {
-        if body.len() + chunk.len() > limit {
+        let read = first.as_ref().map_or(0, Bytes::len) + joined.len();
+        if read + chunk.len() > limit {
             return Ok(None);
         }
-        body.extend_from_slice(&chunk);
+        match first.take() {
+            None if joined.is_empty() => first = Some(chunk),
+            earlier => {
+                if let Some(earlier) = earlier {
+                    joined.extend_from_slice(&earlier);
+                }
+                joined.extend_from_slice(&chunk);
+            }
+        }
     }
-    Ok(Some(body.freeze()))
+    Ok(Some(first.unwrap_or_else(|| joined.freeze())))
 }
 
 /// The same response (status, version, headers) with `body` as its body.

@@ -297,3 +297,31 @@ async fn nothing_listening_is_a_transport_error() {
         "{result:?}"
     );
 }
+
+#[tokio::test]
+async fn a_body_arriving_in_several_chunks_is_verified_whole() {
+    let signature = sign(SECRET.as_bytes(), EMPTY_OK);
+    let head = format!(
+        "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\nx-hmac-signature: {signature}\r\n\r\n"
+    );
+    let pieces: Vec<Vec<u8>> = EMPTY_OK
+        .chunks(7)
+        .map(|piece| {
+            let mut chunk = format!("{:x}\r\n", piece.len()).into_bytes();
+            chunk.extend_from_slice(piece);
+            chunk.extend_from_slice(b"\r\n");
+            chunk
+        })
+        .collect();
+    let result = call_with(move || {
+        let mut script = vec![Step::Send(head.clone().into_bytes())];
+        for piece in &pieces {
+            script.push(Step::Send(piece.clone()));
+            script.push(Step::Pause(Duration::from_millis(2)));
+        }
+        script.push(Step::Send(b"0\r\n\r\n".to_vec()));
+        script
+    })
+    .await;
+    assert!(result.is_ok(), "{result:?}");
+}
