@@ -290,7 +290,11 @@ fn classify(
                 message,
             })
         }
-        Err(Generated::InvalidResponsePayload(_, source)) => Err(Error::Decode { status, source }),
+        Err(Generated::InvalidResponsePayload(body, source)) => Err(Error::Decode {
+            status,
+            source,
+            body,
+        }),
         Err(Generated::UnexpectedResponse(response)) => Err(Error::UnexpectedStatus {
             status: response.status(),
             retry_after: retry_after.into_inner(),

@@ -59,6 +59,10 @@ pub enum Error {
         /// What the JSON decoder reported, with line and column.
         #[source]
         source: serde_json::Error,
+        /// The body as received (its signature verified where Veriff signs), for
+        /// inspection or logging. Not part of the error's `Display`: it may be large
+        /// and hold personal data.
+        body: bytes::Bytes,
     },
 
     /// The server answered with a status the endpoint does not document (e.g. 302,

@@ -225,6 +225,16 @@ async fn truncated_json_is_a_decode_error() {
         matches!(&err, Some(Error::Decode { status, .. }) if status.as_u16() == 200),
         "{err:?}"
     );
+    // Nothing is lost: the verified bytes travel with the error, but not in its text.
+    assert!(
+        matches!(&err, Some(Error::Decode { body: got, .. }) if got.as_ref() == body),
+        "{err:?}"
+    );
+    assert!(
+        !err.map(|e| e.to_string())
+            .unwrap_or_default()
+            .contains("b3d79efa")
+    );
 }
 
 #[tokio::test]
