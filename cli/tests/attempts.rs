@@ -36,18 +36,19 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// The spec's named 200 example (read from the spec, never copied).
+/// The spec's named 200 example (generated from the spec into the SDK, never copied).
 fn spec_example(name: &str) -> serde_json::Value {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../openapi/veriff-attempts.yaml"
-    );
-    let spec: serde_json::Value =
-        serde_yaml::from_str(&std::fs::read_to_string(path).expect("read spec"))
-            .expect("spec is YAML");
-    spec["paths"]["/v1/sessions/{id}/attempts"]["get"]["responses"]["200"]["content"]["application/json"]
-        ["examples"][name]["value"]
-        .clone()
+    veriff_attempts::spec::Example::find(200, name)
+        .and_then(|example| serde_json::from_str(example.json).ok())
+        .unwrap_or_else(|| panic!("the spec documents no 200 example {name}"))
+}
+
+/// A documented session with several attempts, as the reference server serves it.
+fn several_attempts() -> builtin::Session {
+    builtin::documented()
+        .into_iter()
+        .find(|session| session.attempts().len() > 1)
+        .expect("a documented example with several attempts")
 }
 
 fn assert_no_secret(server: &RunningServer, output: &Output) {
@@ -63,12 +64,9 @@ fn assert_no_secret(server: &RunningServer, output: &Output) {
 #[tokio::test]
 async fn json_output_is_the_response_exactly_as_documented() {
     let server = MockServer::start().await.expect("server");
-    for example in builtin::DOCUMENTED {
-        let output = veriff(
-            &server,
-            &["attempts", example.session_id, "--output", "json"],
-        )
-        .await;
+    for example in builtin::documented() {
+        let session = example.session_id.to_string();
+        let output = veriff(&server, &["attempts", &session, "--output", "json"]).await;
         assert!(
             output.status.success(),
             "{}: {}",
@@ -85,56 +83,43 @@ async fn json_output_is_the_response_exactly_as_documented() {
 #[tokio::test]
 async fn json_is_the_default_when_stdout_is_not_a_terminal() {
     let server = MockServer::start().await.expect("server");
-    let output = veriff(
-        &server,
-        &["attempts", builtin::ATTEMPT_NO_CUSTOM_STATUS.session_id],
-    )
-    .await;
+    let example = builtin::documented()[0];
+    let output = veriff(&server, &["attempts", &example.session_id.to_string()]).await;
     let printed: Result<serde_json::Value, _> = serde_json::from_str(&stdout(&output));
-    assert_eq!(
-        printed.ok(),
-        Some(spec_example(builtin::ATTEMPT_NO_CUSTOM_STATUS.name))
-    );
+    assert_eq!(printed.ok(), Some(spec_example(example.name)));
 }
 
 #[tokio::test]
 async fn the_table_has_one_row_per_attempt() {
     let server = MockServer::start().await.expect("server");
-    let session = builtin::MULTIPLE_ATTEMPTS_MIXED_STATUSES.session_id;
-    let output = veriff(&server, &["attempts", session, "--output", "table"]).await;
+    let session = several_attempts();
+    let id = session.session_id.to_string();
+    let output = veriff(&server, &["attempts", &id, "--output", "table"]).await;
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 3, "{text}");
+    let attempts = session.attempts();
+    assert_eq!(lines.len(), attempts.len() + 1, "{text}");
     assert!(
         lines[0].starts_with("ATTEMPT ID") && lines[0].contains("STATUS"),
         "{text}"
     );
-    assert!(
-        lines[1].starts_with("a1c68aea-7f4d-478d-80ab-ca9356074f69"),
-        "{text}"
-    );
-    assert!(
-        lines[1].contains("approved") && lines[1].contains("2023-09-18T08:33:30.047Z"),
-        "{text}"
-    );
-    assert!(
-        lines[1].contains("custom_status_for_suspicious_attempt"),
-        "{text}"
-    );
-    assert!(
-        lines[2].contains("resubmission_requested") && lines[2].trim_end().ends_with('-'),
-        "{text}"
-    );
+    for (line, attempt) in lines[1..].iter().zip(&attempts) {
+        assert!(line.starts_with(&attempt.id.to_string()), "{text}");
+        assert!(
+            line.contains(attempt.status.as_str())
+                && line.contains(&attempt.created_time.to_string()),
+            "{text}"
+        );
+        match attempt.user_defined_data.first() {
+            Some(custom) => assert!(line.contains(&custom.status_code), "{text}"),
+            None => assert!(line.trim_end().ends_with('-'), "{text}"),
+        }
+    }
 
     let empty = veriff(
         &server,
-        &[
-            "attempts",
-            builtin::NO_ATTEMPTS.session_id,
-            "--output",
-            "table",
-        ],
+        &["attempts", builtin::NO_ATTEMPTS_ID, "--output", "table"],
     )
     .await;
     assert!(
@@ -146,7 +131,7 @@ async fn the_table_has_one_row_per_attempt() {
 
 /// The reference server only sends spec-valid bodies, so a status Veriff may add
 /// later comes from a one-shot raw HTTP server here.
-fn serve_once(body: &'static [u8], secret: &'static str) -> String {
+fn serve_once(body: Vec<u8>, secret: &'static str) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("addr");
     std::thread::spawn(move || {
@@ -154,13 +139,13 @@ fn serve_once(body: &'static [u8], secret: &'static str) -> String {
         if let Ok((mut socket, _)) = listener.accept() {
             let mut request = [0u8; 4096];
             let _ = socket.read(&mut request);
-            let signature = veriff_attempts::signature::sign(secret.as_bytes(), body);
+            let signature = veriff_attempts::signature::sign(secret.as_bytes(), &body);
             let head = format!(
                 "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nx-hmac-signature: {signature}\r\nconnection: close\r\n\r\n",
                 body.len()
             );
             let _ = socket.write_all(head.as_bytes());
-            let _ = socket.write_all(body);
+            let _ = socket.write_all(&body);
         }
     });
     format!("http://{addr}")
@@ -168,8 +153,16 @@ fn serve_once(body: &'static [u8], secret: &'static str) -> String {
 
 #[tokio::test]
 async fn unknown_status_strings_and_timestamps_are_printed_as_received() {
-    let body = br#"{"status":"success","verifications":[{"id":"0b6a2b8e-8f5e-4d7a-9e0b-3c2d1e0f9a8b","status":"escalated_to_human","userDefinedData":[],"createdTime":"2024-02-29T23:59:59.000Z","riskScore":1}]}"#;
-    let base_url = serve_once(body, "raw-secret");
+    // A documented body, with what Veriff may send later: a status the spec does
+    // not list, a whole-second timestamp and a new member.
+    let mut body: serde_json::Value =
+        serde_json::from_str(several_attempts().body().unwrap_or_default()).expect("JSON");
+    let attempt = &mut body["verifications"][0];
+    attempt["id"] = "0b6a2b8e-8f5e-4d7a-9e0b-3c2d1e0f9a8b".into();
+    attempt["status"] = "escalated_to_human".into();
+    attempt["createdTime"] = "2024-02-29T23:59:59.000Z".into();
+    attempt["riskScore"] = 1.into();
+    let base_url = serve_once(serde_json::to_vec(&body).expect("JSON"), "raw-secret");
     let output = veriff_with(
         &base_url,
         "key",
@@ -206,7 +199,7 @@ async fn an_api_error_names_status_code_and_message_on_one_line() {
         server.base_url(),
         server.api_key(),
         "not-the-secret",
-        &["attempts", builtin::NO_ATTEMPTS.session_id],
+        &["attempts", builtin::NO_ATTEMPTS_ID],
     )
     .await;
     assert_eq!(wrong_secret.status.code(), Some(3));
@@ -220,7 +213,7 @@ async fn an_api_error_names_status_code_and_message_on_one_line() {
 
 #[tokio::test]
 async fn a_bad_or_missing_response_signature_says_signature() {
-    let session = builtin::SINGLE_ATTEMPT_WITH_CUSTOM_STATUS.session_id;
+    let session = &builtin::documented()[0].session_id.to_string();
     for fault in [Fault::bad_signature(), Fault::missing_signature()] {
         let server = MockServer::builder()
             .fault(session, fault.clone())
@@ -274,7 +267,7 @@ async fn an_invalid_session_id_is_refused_before_sending() {
 async fn missing_settings_are_named() {
     let output = tokio::task::spawn_blocking(|| {
         Command::new(VERIFF)
-            .args(["attempts", builtin::NO_ATTEMPTS.session_id])
+            .args(["attempts", builtin::NO_ATTEMPTS_ID])
             .env_remove("VERIFF_BASE_URL")
             .env_remove("VERIFF_API_KEY")
             .env_remove("VERIFF_SHARED_SECRET")
@@ -293,7 +286,7 @@ async fn missing_settings_are_named() {
 
 #[tokio::test]
 async fn a_slow_server_is_a_timeout_within_the_bound() {
-    let session = builtin::NO_ATTEMPTS.session_id;
+    let session = builtin::NO_ATTEMPTS_ID;
     let server = MockServer::builder()
         .fault(session, Fault::delay(Duration::from_secs(10)))
         .start()
@@ -319,11 +312,7 @@ async fn bad_timeouts_are_usage_errors() {
     let server = MockServer::start().await.expect("server");
     for bad in ["0", "-1", "soon", "NaN", "1e9"] {
         let timeout = format!("--timeout={bad}");
-        let output = veriff(
-            &server,
-            &["attempts", builtin::NO_ATTEMPTS.session_id, &timeout],
-        )
-        .await;
+        let output = veriff(&server, &["attempts", builtin::NO_ATTEMPTS_ID, &timeout]).await;
         assert_eq!(output.status.code(), Some(2), "{bad}");
         assert!(
             stderr(&output).contains("--timeout"),
@@ -341,7 +330,7 @@ async fn verbose_shows_each_attempt_without_secrets() {
         &[
             "-v",
             "attempts",
-            builtin::NO_ATTEMPTS.session_id,
+            builtin::NO_ATTEMPTS_ID,
             "--output",
             "json",
         ],

@@ -4,9 +4,8 @@
 use std::collections::BTreeSet;
 
 use serde_json::Value;
-use veriff_attempts::types::AttemptStatus;
 
-use crate::codecs::OPEN_ENUMS;
+use crate::codecs::{OpenEnum, REGISTRY_FIX};
 use crate::compare::first_difference;
 use crate::contradictions;
 use crate::location::{JsonPath, Location};
@@ -14,24 +13,41 @@ use crate::openapi::{self, Example, named_schemas, schema_roots};
 use crate::sample::sample;
 use crate::suite::{Report, Suite};
 
-pub use crate::properties::{
-    rust_attempt, rust_error_response, rust_session_attempts_response, rust_user_status,
-    spec_attempt, spec_error_response, spec_session_attempts_response, spec_user_status,
-    unknown_statuses_round_trip,
-};
+pub use crate::coverage::both_directions as properties_covered;
+pub use crate::properties::{rust_values, spec_round_trip, unknown_values_round_trip};
 
-/// Every named schema has a Rust type in the registry, and every registry entry
-/// names a schema that exists.
+/// The extension that marks an enum the SDK keeps open.
+pub const EXTENSIBLE: &str = "x-extensible-enum";
+
+/// Every named schema has a Rust type in the (generated) registry, and every
+/// registry entry names a schema that exists.
 pub fn registry_covers_every_schema(suite: &Suite) -> Report {
     let names = named_schemas(suite.spec());
     let missing = names
         .iter()
         .filter_map(|name| suite.codecs().get(name).err());
-    let stale = suite.codecs().names().filter(|entry| !names.iter().any(|n| n == entry)).map(|entry| {
-        format!("registry entry `{entry}` names no schema in components.schemas: remove it from conformance/src/codecs.rs")
-    });
+    let stale = suite
+        .codecs()
+        .names()
+        .filter(|entry| !names.iter().any(|n| n == entry))
+        .map(|entry| {
+            format!(
+                "registry entry `{entry}` names no schema in components.schemas: {REGISTRY_FIX}"
+            )
+        });
     let failures = missing.chain(stale).collect();
     Report::from_failures(names.len(), failures)
+}
+
+/// The named schemas the spec marks `x-extensible-enum: true`.
+pub fn open_enum_schemas(spec: &crate::spec::Spec) -> Vec<String> {
+    named_schemas(spec)
+        .into_iter()
+        .filter(|name| {
+            let at = Location::root().join_all(["components", "schemas", name, EXTENSIBLE]);
+            spec.get(&at) == Some(&Value::Bool(true))
+        })
+        .collect()
 }
 
 /// Every example in the spec is valid against its schema.
@@ -127,9 +143,11 @@ struct EnumSite {
 }
 
 impl EnumSite {
-    /// Whether the Rust type keeps values outside the list.
-    fn is_open(&self) -> bool {
-        OPEN_ENUMS.contains(&self.schema_name.as_str()) && self.path.steps().is_empty()
+    /// Whether the spec says the enum is open (`x-extensible-enum: true` on the named
+    /// schema itself): its Rust type must keep values outside the list.
+    fn is_open(&self, suite: &Suite) -> bool {
+        self.path.steps().is_empty()
+            && suite.spec().get(&self.at.join(EXTENSIBLE)) == Some(&Value::Bool(true))
     }
 }
 
@@ -253,7 +271,7 @@ fn round_trip_enum_value(suite: &Suite, site: &EnumSite, value: &Value) -> Resul
 }
 
 /// A value outside an enum: a closed Rust enum rejects it with an error naming the
-/// value; an open one (`AttemptStatus`) keeps it unchanged.
+/// value; an open one (`x-extensible-enum: true`) keeps it unchanged.
 pub fn outside_values(suite: &Suite) -> Report {
     let sites = match enum_sites(suite) {
         Ok(sites) => sites,
@@ -274,7 +292,7 @@ fn check_outside_value(suite: &Suite, site: &EnumSite) -> Result<(), String> {
     let outside = outside_value(&site.values);
     let instance = instance_with(suite, site, &outside)?;
     let round_trip = suite.codecs().get(&site.schema_name)?;
-    match (site.is_open(), round_trip(&instance)) {
+    match (site.is_open(suite), round_trip(&instance)) {
         (true, Ok(back)) if back == instance => Ok(()),
         (true, Ok(back)) => Err(format!("open enum changed {outside} into {back}")),
         (true, Err(why)) => Err(format!("open enum rejected {outside}: {why}")),
@@ -297,60 +315,82 @@ fn outside_value(values: &[Value]) -> Value {
     Value::from(candidate)
 }
 
-/// The open `AttemptStatus` and the spec agree: every spec value is a KNOWN variant
-/// (not `Unknown`) with that wire form, every KNOWN variant is in the spec, and an
-/// unknown value round-trips unchanged.
-pub fn attempt_status_matches_spec(suite: &Suite) -> Report {
-    let at = Location::root().join_all(["components", "schemas", "AttemptStatus", "enum"]);
-    let Some(Value::Array(values)) = suite.spec().get(&at) else {
-        return Report::failed(
-            0,
-            format!(
-                "{} is missing: the open enum has nothing to match",
-                at.dotted()
-            ),
-        );
-    };
-    let spec_values: BTreeSet<&str> = values.iter().filter_map(Value::as_str).collect();
-    let fix = "run `cargo xtask generate` and commit sdk/src/generated.rs";
-    let mut failures: Vec<String> = spec_values
-        .iter()
-        .filter(|v| {
-            !AttemptStatus::from(**v).is_known() || AttemptStatus::from(**v).as_str() != **v
-        })
-        .map(|v| {
-            format!(
-                "spec value `{v}` is not a KNOWN AttemptStatus variant (it would be Unknown): {fix}"
-            )
-        })
-        .collect();
-    failures.extend(
-        AttemptStatus::KNOWN
-            .iter()
-            .filter(|known| !spec_values.contains(known.as_str()))
-            .map(|known| {
-                format!(
-                    "AttemptStatus::KNOWN has `{}`, which the spec does not list: {fix}",
-                    known.as_str()
-                )
-            }),
-    );
-    if let Err(why) = unknown_status_is_kept("a_status_veriff_adds_later") {
-        failures.push(why);
+/// Every open enum and the spec agree: each schema marked `x-extensible-enum` has an
+/// open Rust type; every spec value is a named variant (not `Unknown`) with that wire
+/// form; every named variant is in the spec; and an unknown value round-trips
+/// unchanged.
+pub fn open_enums_match_spec(suite: &Suite) -> Report {
+    let fix = "run `cargo xtask generate` and commit the generated files";
+    let schemas = open_enum_schemas(suite.spec());
+    let mut cases = 0;
+    let mut failures = Vec::new();
+    for schema in &schemas {
+        let Some(open) = suite.codecs().open_enum(schema) else {
+            failures.push(format!(
+                "{schema} is marked {EXTENSIBLE} but its Rust type is not an open enum: {fix}"
+            ));
+            continue;
+        };
+        let at = Location::root().join_all(["components", "schemas", schema, "enum"]);
+        let spec_values: BTreeSet<&str> = match suite.spec().get(&at) {
+            Some(Value::Array(values)) => values.iter().filter_map(Value::as_str).collect(),
+            _ => {
+                failures.push(format!(
+                    "{} is missing: the open enum has nothing to match",
+                    at.dotted()
+                ));
+                continue;
+            }
+        };
+        for value in &spec_values {
+            cases += 1;
+            let (known, written) = (open.read)(value);
+            if !known || written != *value {
+                failures.push(format!(
+                    "spec value `{value}` is not a named {} variant (it would be Unknown): {fix}",
+                    open.rust
+                ));
+            }
+        }
+        for known in (open.known)() {
+            cases += 1;
+            if !spec_values.contains(known) {
+                failures.push(format!(
+                    "{}::KNOWN has `{known}`, which the spec does not list: {fix}",
+                    open.rust
+                ));
+            }
+        }
+        cases += 1;
+        if let Err(why) = unknown_value_is_kept(open, "a_value_veriff_adds_later") {
+            failures.push(why);
+        }
     }
-    Report::from_failures(spec_values.len() + AttemptStatus::KNOWN.len() + 1, failures)
+    for open in suite.codecs().open_enums() {
+        if !schemas.iter().any(|s| s == open.schema) {
+            failures.push(format!(
+                "{} is an open enum, but the spec no longer marks {} {EXTENSIBLE}: {fix}",
+                open.rust, open.schema
+            ));
+        }
+    }
+    Report::from_failures(cases, failures)
 }
 
-/// An undocumented status deserialises to `Unknown` and serialises back unchanged.
-pub fn unknown_status_is_kept(text: &str) -> Result<(), String> {
-    let status: AttemptStatus = serde_json::from_value(Value::from(text))
-        .map_err(|err| format!("{text:?} rejected: {err}"))?;
-    let back = serde_json::to_value(&status).map_err(|err| err.to_string())?;
-    match (&status, back.as_str()) {
-        (AttemptStatus::Unknown(kept), Some(written)) if kept == text && written == text => Ok(()),
-        _ => Err(format!(
-            "undocumented status {text:?} became {status:?}, written back as {back}"
-        )),
+/// A value an open enum does not name is read as unknown and written back unchanged.
+pub fn unknown_value_is_kept(open: &OpenEnum, text: &str) -> Result<(), String> {
+    let (known, written) = (open.read)(text);
+    if known || written != text {
+        return Err(format!(
+            "{}: undocumented value {text:?} read as known={known}, written back as {written:?}",
+            open.rust
+        ));
+    }
+    let json = Value::from(text);
+    match (open.round_trip)(&json) {
+        Ok(back) if back == json => Ok(()),
+        Ok(back) => Err(format!("{}: {json} written back as {back}", open.rust)),
+        Err(why) => Err(format!("{}: {json} rejected: {why}", open.rust)),
     }
 }
 

@@ -167,7 +167,12 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    use crate::spec::tests::loaded as spec;
+    fn spec() -> Spec {
+        match Spec::load() {
+            Ok(spec) => spec,
+            Err(err) => panic!("{err}"),
+        }
+    }
 
     fn schema(name: &str) -> Location {
         Location::root().join_all(["components", "schemas", name])

@@ -1,11 +1,14 @@
-//! Property tests, both directions, run with proptest's `TestRunner` so the same
-//! functions serve `cargo test` and `cargo xtask conformance`.
+//! Property tests, both directions, for every named schema, run with proptest's
+//! `TestRunner` so the same functions serve `cargo test` and `cargo xtask
+//! conformance`.
 //!
-//! - a. Rust → JSON → Rust: any value of a generated type serialises to JSON the
+//! - a. Rust → JSON → Rust: any value of a generated type (drawn by the strategies
+//!   generated from the types, `conformance/src/generated.rs`) serialises to JSON the
 //!   schema accepts, and deserialises back to an equal value.
 //! - b. JSON → Rust → JSON: JSON generated from the spec's own schema (see
 //!   [`crate::strategy`]) deserialises, and serialises back to schema-valid JSON equal
 //!   to the input on every field the schema declares.
+//! - Every open enum keeps any value it does not name, unchanged.
 
 use std::fmt::Debug;
 
@@ -15,69 +18,32 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::checks::unknown_status_is_kept;
+use crate::checks::{open_enum_schemas, unknown_value_is_kept};
 use crate::compare::{first_difference, known_fields};
 use crate::location::Location;
-use crate::rust_values;
 use crate::strategy::for_schema;
 use crate::suite::{Report, Suite};
 
-/// Property a for the 200 body.
-pub fn rust_session_attempts_response(suite: &Suite) -> Report {
-    rust_round_trip(
-        suite,
-        "SessionAttemptsResponse",
-        rust_values::session_attempts_response(),
-    )
+/// Property a for a named schema, through the registry.
+pub fn rust_values(suite: &Suite, schema_name: &str) -> Report {
+    let entry = match suite.codecs().entry(schema_name) {
+        Ok(entry) => entry,
+        Err(why) => return Report::failed(0, why),
+    };
+    match entry.rust_values {
+        Ok(values) => (values.property)(suite),
+        Err(why) => Report::failed(
+            0,
+            format!(
+                "schema `{schema_name}` (Rust type {}): the generator draws no values of it: {why}",
+                entry.rust
+            ),
+        ),
+    }
 }
 
-/// Property a for one attempt.
-pub fn rust_attempt(suite: &Suite) -> Report {
-    rust_round_trip(
-        suite,
-        "SessionAttemptsResponseVerification",
-        rust_values::attempt(),
-    )
-}
-
-/// Property a for the custom status.
-pub fn rust_user_status(suite: &Suite) -> Report {
-    rust_round_trip(suite, "UserStatus", rust_values::user_status())
-}
-
-/// Property a for the error body.
-pub fn rust_error_response(suite: &Suite) -> Report {
-    rust_round_trip(suite, "ErrorResponse", rust_values::error_response())
-}
-
-/// Property b for the 200 body.
-pub fn spec_session_attempts_response(suite: &Suite) -> Report {
-    spec_round_trip(suite, "SessionAttemptsResponse")
-}
-
-/// Property b for one attempt.
-pub fn spec_attempt(suite: &Suite) -> Report {
-    spec_round_trip(suite, "SessionAttemptsResponseVerification")
-}
-
-/// Property b for the custom status.
-pub fn spec_user_status(suite: &Suite) -> Report {
-    spec_round_trip(suite, "UserStatus")
-}
-
-/// Property b for the error body.
-pub fn spec_error_response(suite: &Suite) -> Report {
-    spec_round_trip(suite, "ErrorResponse")
-}
-
-/// Any undocumented status string is kept by the open enum and written back unchanged.
-pub fn unknown_statuses_round_trip(suite: &Suite) -> Report {
-    run(suite, &rust_values::undocumented_status(), |text| {
-        unknown_status_is_kept(&text).map_err(TestCaseError::fail)
-    })
-}
-
-/// Property a: Rust value → JSON → schema-valid → Rust value, equal.
+/// Property a: Rust value → JSON → schema-valid → Rust value, equal. The generated
+/// registry calls this with each type's strategy.
 pub fn rust_round_trip<T, S>(suite: &Suite, schema_name: &str, strategy: S) -> Report
 where
     T: Serialize + DeserializeOwned + PartialEq + Debug,
@@ -139,6 +105,34 @@ pub fn spec_round_trip(suite: &Suite, schema_name: &str) -> Report {
             ))),
         }
     })
+}
+
+/// Any string an open enum does not name is kept and written back unchanged, for
+/// every open enum of the spec.
+pub fn unknown_values_round_trip(suite: &Suite) -> Report {
+    let schemas = open_enum_schemas(suite.spec());
+    let mut cases = 0;
+    let mut failures = Vec::new();
+    for schema in &schemas {
+        let Some(open) = suite.codecs().open_enum(schema) else {
+            failures.push(format!(
+                "{schema} is marked x-extensible-enum but its Rust type is not an open enum: {}",
+                crate::codecs::REGISTRY_FIX
+            ));
+            continue;
+        };
+        let known = (open.known)();
+        let strategy = crate::strategy::any_text(40)
+            .prop_filter("a documented value", move |s| !known.contains(&s.as_str()));
+        let report = run(suite, &strategy, |text| {
+            unknown_value_is_kept(open, &text).map_err(TestCaseError::fail)
+        });
+        cases += report.cases;
+        if let Some(failure) = report.failure {
+            failures.push(format!("{schema}: {failure}"));
+        }
+    }
+    Report::from_failures(usize::try_from(cases).unwrap_or(usize::MAX), failures)
 }
 
 fn fail(why: String) -> TestCaseError {

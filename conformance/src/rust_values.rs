@@ -1,23 +1,26 @@
-//! proptest strategies for values of the generated Rust types: anything a program
-//! using the SDK (or the reference server) can build and send.
+//! The building blocks of the generated value strategies
+//! (`conformance/src/generated.rs`): one strategy per Rust leaf type, drawn from
+//! everything a program using the SDK can build, not only from what the schema
+//! allows (property a checks that all of it serialises to schema-valid JSON).
+//! Nothing here names a generated type or a field.
+
+use std::fmt::Debug;
 
 use chrono::DateTime;
 use proptest::prelude::*;
+use proptest::strategy::Union;
+use serde_json::Value;
 use uuid::Uuid;
-use veriff_attempts::types::{
-    AttemptStatus, ErrorResponse, ErrorResponseStatus, SessionAttemptsResponse,
-    SessionAttemptsResponseStatus, SessionAttemptsResponseVerification, Timestamp, UserStatus,
-};
+use veriff_attempts::types::Timestamp;
 
-/// First and last second RFC 3339 can write (years 0001..=9999): the schema's
-/// `date-time` cannot express instants outside them.
+/// First and last second RFC 3339 can write (years 0001..=9999): a `date-time`
+/// cannot express instants outside them.
 const SECONDS: std::ops::RangeInclusive<i64> = -62_135_596_800..=253_402_300_799;
 
 /// Any instant RFC 3339 can write, to the nanosecond, as the SDK's `Timestamp`.
-pub fn date_time() -> impl Strategy<Value = Timestamp> {
-    (SECONDS, 0u32..1_000_000_000, 0u8..4).prop_filter_map(
-        "instant outside chrono's range",
-        |(s, n, precision)| {
+pub fn date_time() -> BoxedStrategy<Timestamp> {
+    (SECONDS, 0u32..1_000_000_000, 0u8..4)
+        .prop_filter_map("instant outside chrono's range", |(s, n, precision)| {
             // Whole seconds, milliseconds, microseconds and nanoseconds all occur.
             let nanos = match precision {
                 0 => 0,
@@ -26,83 +29,69 @@ pub fn date_time() -> impl Strategy<Value = Timestamp> {
                 _ => n,
             };
             DateTime::from_timestamp(s, nanos).map(Timestamp::from)
-        },
-    )
+        })
+        .boxed()
 }
 
-/// A documented attempt status (an `Unknown` one is not schema-valid; it has its
-/// own property).
-pub fn known_status() -> impl Strategy<Value = AttemptStatus> {
-    prop::sample::select(AttemptStatus::KNOWN.to_vec())
-}
-
-/// A string that is not a documented status.
-pub fn undocumented_status() -> impl Strategy<Value = String> {
-    text().prop_filter("a documented status", |s| {
-        !AttemptStatus::KNOWN.iter().any(|k| k.as_str() == s)
-    })
+/// Any UUID.
+pub fn uuid() -> BoxedStrategy<Uuid> {
+    any::<u128>().prop_map(Uuid::from_u128).boxed()
 }
 
 /// Any text, including control characters, quotes and non-ASCII.
-fn text() -> impl Strategy<Value = String> {
-    crate::strategy::any_text(40)
+pub fn text() -> BoxedStrategy<String> {
+    crate::strategy::any_text(40).boxed()
 }
 
-/// Array lengths: empty, short, and sometimes long (as for JSON from the schema).
-fn length() -> impl Strategy<Value = usize> {
-    let choices =
-        crate::strategy::ARRAY_LENGTHS.map(|(weight, low, high)| (weight, (low..=high).boxed()));
-    prop::strategy::Union::new_weighted(choices.to_vec())
+/// `true` or `false`.
+pub fn boolean() -> BoxedStrategy<bool> {
+    any::<bool>().boxed()
 }
 
-/// Any `UserStatus`.
-pub fn user_status() -> impl Strategy<Value = UserStatus> {
-    (
-        date_time(),
-        prop::option::of(text()),
-        prop::option::of(text()),
-        text(),
-        text(),
-    )
-        .prop_map(
-            |(created_at, reason, reason_code, status, status_code)| UserStatus {
-                created_at,
-                reason,
-                reason_code,
-                status,
-                status_code,
-            },
+/// Any integer of the type.
+pub fn integer<T: Arbitrary + Debug + 'static>() -> BoxedStrategy<T> {
+    any::<T>().boxed()
+}
+
+/// Any finite `f64`. (NaN and the infinities have no JSON form: serde_json would
+/// write `null`, which no `number` schema accepts.)
+pub fn float64() -> BoxedStrategy<f64> {
+    any::<f64>()
+        .prop_filter("JSON numbers are finite", |f| f.is_finite())
+        .boxed()
+}
+
+/// Any finite `f32`.
+pub fn float32() -> BoxedStrategy<f32> {
+    any::<f32>()
+        .prop_filter("JSON numbers are finite", |f| f.is_finite())
+        .boxed()
+}
+
+/// Any JSON value (for a property of no declared type).
+pub fn json() -> BoxedStrategy<Value> {
+    crate::strategy::any_json()
+}
+
+/// `None` or any value of the strategy.
+pub fn option<T: Debug + Clone + 'static>(inner: BoxedStrategy<T>) -> BoxedStrategy<Option<T>> {
+    prop::option::of(inner).boxed()
+}
+
+/// Empty, short and sometimes long vectors (the same lengths as JSON from the
+/// schema, see [`crate::strategy::ARRAY_LENGTHS`]).
+pub fn vec<T: Debug + Clone + 'static>(inner: BoxedStrategy<T>) -> BoxedStrategy<Vec<T>> {
+    let choices = crate::strategy::ARRAY_LENGTHS.map(|(weight, low, high)| {
+        (
+            weight,
+            prop::collection::vec(inner.clone(), low..=high).boxed(),
         )
+    });
+    Union::new_weighted(choices.to_vec()).boxed()
 }
 
-/// Any attempt.
-pub fn attempt() -> impl Strategy<Value = SessionAttemptsResponseVerification> {
-    let statuses = length().prop_flat_map(|n| prop::collection::vec(user_status(), n));
-    (date_time(), any::<u128>(), known_status(), statuses).prop_map(
-        |(created_time, id, status, user_defined_data)| SessionAttemptsResponseVerification {
-            created_time,
-            id: Uuid::from_u128(id),
-            status,
-            user_defined_data,
-        },
-    )
-}
-
-/// Any 200 body.
-pub fn session_attempts_response() -> impl Strategy<Value = SessionAttemptsResponse> {
-    length()
-        .prop_flat_map(|n| prop::collection::vec(attempt(), n))
-        .prop_map(|verifications| SessionAttemptsResponse {
-            status: SessionAttemptsResponseStatus::Success,
-            verifications,
-        })
-}
-
-/// Any error body.
-pub fn error_response() -> impl Strategy<Value = ErrorResponse> {
-    (text(), text()).prop_map(|(code, message)| ErrorResponse {
-        code,
-        message,
-        status: ErrorResponseStatus::Fail,
-    })
+/// One of the given values (every variant of a closed enum, every documented
+/// value of an open one).
+pub fn one_of<T: Debug + Clone + 'static>(values: &'static [T]) -> BoxedStrategy<T> {
+    prop::sample::select(values).boxed()
 }

@@ -291,7 +291,7 @@ fn finite_number() -> impl Strategy<Value = Value> {
 }
 
 /// Any JSON value, nested a little: what an unknown extra member may hold.
-fn any_json() -> JsonStrategy {
+pub fn any_json() -> JsonStrategy {
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::from),

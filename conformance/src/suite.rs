@@ -7,6 +7,7 @@
 use crate::checks;
 use crate::codecs::Codecs;
 use crate::contradictions::{self, KnownContradiction};
+use crate::openapi::named_schemas;
 use crate::spec::{Spec, SpecError};
 use crate::validator::SpecValidator;
 
@@ -47,64 +48,89 @@ impl Report {
     }
 }
 
-/// A named check.
-pub type Check = (&'static str, fn(&Suite) -> Report);
+/// A named check over a [`Suite`].
+pub struct Check {
+    /// The name in the report.
+    pub name: String,
+    run: Box<dyn Fn(&Suite) -> Report + Send + Sync>,
+}
 
-/// Every check of the suite, in report order.
-pub const CHECKS: [Check; 16] = [
-    (
-        "registry: a Rust type per schema",
-        checks::registry_covers_every_schema,
-    ),
-    (
-        "examples: valid against their schema",
-        checks::examples_are_valid,
-    ),
-    (
-        "examples: round-trip through Rust",
-        checks::examples_round_trip,
-    ),
-    (
-        "enums: every value round-trips",
-        checks::enum_values_round_trip,
-    ),
-    (
-        "enums: outside values (closed reject, open keep)",
-        checks::outside_values,
-    ),
-    (
-        "AttemptStatus: KNOWN == spec enum",
-        checks::attempt_status_matches_spec,
-    ),
-    (
-        "contradictions: all listed, none stale",
-        checks::contradictions_are_known,
-    ),
-    (
-        "prop a: SessionAttemptsResponse Rust→JSON→Rust",
-        checks::rust_session_attempts_response,
-    ),
-    (
-        "prop a: SessionAttemptsResponseVerification",
-        checks::rust_attempt,
-    ),
-    ("prop a: UserStatus", checks::rust_user_status),
-    ("prop a: ErrorResponse", checks::rust_error_response),
-    (
-        "prop b: SessionAttemptsResponse JSON→Rust→JSON",
-        checks::spec_session_attempts_response,
-    ),
-    (
-        "prop b: SessionAttemptsResponseVerification",
-        checks::spec_attempt,
-    ),
-    ("prop b: UserStatus", checks::spec_user_status),
-    ("prop b: ErrorResponse", checks::spec_error_response),
-    (
-        "prop: unknown AttemptStatus kept",
-        checks::unknown_statuses_round_trip,
-    ),
-];
+impl Check {
+    fn new(
+        name: impl Into<String>,
+        run: impl Fn(&Suite) -> Report + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            run: Box::new(run),
+        }
+    }
+
+    /// Runs the check.
+    pub fn run(&self, suite: &Suite) -> Report {
+        (self.run)(suite)
+    }
+}
+
+/// Every check of the suite for a spec, in report order: the fixed checks, then
+/// both property directions for every named schema of the spec (so a new schema
+/// gets its properties without a new line here).
+pub fn all_checks(spec: &Spec) -> Vec<Check> {
+    let mut list = vec![
+        Check::new(
+            "registry: a Rust type per schema",
+            checks::registry_covers_every_schema,
+        ),
+        Check::new(
+            "examples: valid against their schema",
+            checks::examples_are_valid,
+        ),
+        Check::new(
+            "examples: round-trip through Rust",
+            checks::examples_round_trip,
+        ),
+        Check::new(
+            "enums: every value round-trips",
+            checks::enum_values_round_trip,
+        ),
+        Check::new(
+            "enums: outside values (closed reject, open keep)",
+            checks::outside_values,
+        ),
+        Check::new(
+            "open enums: Rust variants == spec enum",
+            checks::open_enums_match_spec,
+        ),
+        Check::new(
+            "contradictions: all listed, none stale",
+            checks::contradictions_are_known,
+        ),
+    ];
+    let schemas = named_schemas(spec);
+    for schema in &schemas {
+        let name = schema.clone();
+        list.push(Check::new(
+            format!("prop a: {schema} Rust→JSON→Rust"),
+            move |suite| checks::rust_values(suite, &name),
+        ));
+    }
+    for schema in &schemas {
+        let name = schema.clone();
+        list.push(Check::new(
+            format!("prop b: {schema} JSON→Rust→JSON"),
+            move |suite| checks::spec_round_trip(suite, &name),
+        ));
+    }
+    list.push(Check::new(
+        "prop: open enums keep unknown values",
+        checks::unknown_values_round_trip,
+    ));
+    list.push(Check::new(
+        "coverage: every property in both directions",
+        checks::properties_covered,
+    ));
+    list
+}
 
 /// The inputs of every check.
 pub struct Suite {
@@ -193,10 +219,10 @@ impl Suite {
 
     /// Runs one check by name.
     pub fn run(&self, name: &str) -> Option<Report> {
-        CHECKS
+        all_checks(&self.spec)
             .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, check)| check(self))
+            .find(|check| check.name == name)
+            .map(|check| check.run(self))
     }
 }
 

@@ -12,7 +12,7 @@ use jsonschema::{Draft, Registry, Validator};
 use serde_json::{Value, json};
 
 use crate::convert::to_json_schema;
-use crate::location::{JsonPath, Location};
+use crate::location::{JsonPath, Location, Step};
 use crate::openapi::{schema_nodes, schema_roots};
 use crate::spec::{SPEC_FILE, Spec, SpecError};
 
@@ -90,12 +90,7 @@ impl SpecValidator {
             .ok_or_else(|| format!("no schema at {} in {SPEC_FILE}", schema.dotted()))?;
         let errors: Vec<String> = validator
             .iter_errors(value)
-            .map(|error| {
-                format!(
-                    "at {}: {error}",
-                    JsonPath::from_validation(error.instance_path())
-                )
-            })
+            .map(|error| format!("at {}: {error}", instance_path(error.instance_path())))
             .collect();
         if errors.is_empty() {
             return Ok(());
@@ -186,6 +181,15 @@ fn encode_fragment(pointer: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// The instance path of a jsonschema error, in this crate's notation.
+pub fn instance_path(location: &jsonschema::paths::Location) -> JsonPath {
+    use jsonschema::paths::LocationSegment;
+    JsonPath::from_steps(location.segments().map(|segment| match segment {
+        LocationSegment::Property(key) => Step::Key(key.into_owned()),
+        LocationSegment::Index(index) => Step::Index(index),
+    }))
 }
 
 #[cfg(test)]

@@ -21,18 +21,12 @@ use futures_util::StreamExt;
 use http::request::Parts;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use uuid::Uuid;
-use veriff_attempts::types::{
-    ErrorResponse, ErrorResponseStatus, SessionAttemptsResponse, SessionAttemptsResponseStatus,
-};
 use veriff_attempts::{AUTH_CLIENT_HEADER, Attempt, SIGNATURE_HEADER, SessionId, signature};
 
+use crate::documented;
 use crate::fault::{BodyFault, Fault, SignatureFault};
 use crate::fixtures::unknown_status_problem;
 
-/// The one route the endpoint has.
-const ATTEMPTS_ROUTE: &str = "/v1/sessions/{id}/attempts";
-const PATH_PREFIX: &str = "/v1/sessions/";
-const PATH_SUFFIX: &str = "/attempts";
 const JSON: &str = "application/json";
 const TEXT: &str = "text/plain; charset=utf-8";
 /// The key of a deliberately bad signature; it is no configured secret.
@@ -40,18 +34,6 @@ const WRONG_KEY: &[u8] = b"veriff-mock: deliberately not the shared secret";
 /// How long a disconnecting body waits after its first half before the connection
 /// is closed, so that the half is on the wire.
 const DISCONNECT_PAUSE: Duration = Duration::from_millis(20);
-
-/// The vendor page's example error bodies, by status: `(status, code, message)`.
-pub(crate) const PAGE_ERROR_EXAMPLES: [(u16, &str, &str); 4] = [
-    (400, "1101", "Validation failed"),
-    (
-        401,
-        "1101",
-        "Mandatory X-AUTH-CLIENT header containing the API key is missing from the request.",
-    ),
-    (404, "1101", "Resource not found"),
-    (500, "1101", "Something went wrong"),
-];
 
 /// Everything a running server knows; shared by all connections.
 pub(crate) struct App {
@@ -79,17 +61,23 @@ impl Session {
 }
 
 impl App {
-    /// Serialises every session's 200 body once and attaches the faults.
+    /// Serialises every session's 200 body once and attaches the faults. A session
+    /// in `bodies` (a documented example) is served exactly as given.
     pub(crate) fn new(
         api_key: String,
         secrets: Vec<Vec<u8>>,
         sessions: BTreeMap<Uuid, Vec<Attempt>>,
+        bodies: BTreeMap<Uuid, Bytes>,
         faults: BTreeMap<Uuid, Fault>,
     ) -> Result<Self, String> {
         let mut table = HashMap::with_capacity(sessions.len() + faults.len());
         for (id, attempts) in sessions {
-            let body =
-                attempts_body(attempts).map_err(|problem| format!("session {id}: {problem}"))?;
+            let body = match bodies.get(&id) {
+                Some(body) => body.clone(),
+                None => {
+                    attempts_body(attempts).map_err(|problem| format!("session {id}: {problem}"))?
+                }
+            };
             table.insert(
                 id,
                 Session {
@@ -118,25 +106,18 @@ impl App {
     }
 }
 
-/// The 200 body of a session: its attempts newest first.
-fn attempts_body(mut attempts: Vec<Attempt>) -> Result<Bytes, String> {
+/// The 200 body of a session: its attempts newest first, in the documented body.
+fn attempts_body(attempts: Vec<Attempt>) -> Result<Bytes, String> {
     if let Some(problem) = attempts.iter().find_map(unknown_status_problem) {
         return Err(problem);
     }
-    attempts.sort_by_key(|attempt| std::cmp::Reverse(attempt.created_time));
-    let response = SessionAttemptsResponse {
-        status: SessionAttemptsResponseStatus::Success,
-        verifications: attempts,
-    };
-    serde_json::to_vec(&response)
-        .map(Bytes::from)
-        .map_err(|err| err.to_string())
+    documented::attempts_body(attempts)
 }
 
 /// The service: the endpoint, a 404 for every other path, one log line per request.
 pub(crate) fn router(app: Arc<App>) -> Router {
     Router::new()
-        .route(ATTEMPTS_ROUTE, any(list_attempts))
+        .route(documented::route(), any(list_attempts))
         .fallback(unknown_path)
         .layer(middleware::from_fn(log_request))
         .with_state(app)
@@ -164,12 +145,13 @@ async fn unknown_path(State(app): State<Arc<App>>, request: Request) -> Response
     let (parts, _body) = request.into_parts();
     // No request signature can be checked without a session id, so this documented
     // (signed) status is signed with the first configured secret.
-    let reply = Reply::error(
-        StatusCode::NOT_FOUND,
-        "1101",
-        "Resource not found: this server only serves GET /v1/sessions/{id}/attempts",
-        Some(0),
+    let (code, page_message) = documented::page_error(404)
+        .unwrap_or_else(|| ("1101".to_owned(), "Resource not found".to_owned()));
+    let message = format!(
+        "{page_message}: this server only serves GET {}",
+        documented::route()
     );
+    let reply = Reply::error(StatusCode::NOT_FOUND, &code, &message, 0);
     reply.render(&app, None, &parts.headers)
 }
 
@@ -196,11 +178,26 @@ async fn answer_session(app: &App, id: Uuid, signer: usize) -> (Reply, Option<&F
     if let Some(delay) = fault.and_then(|fault| fault.delay) {
         tokio::time::sleep(delay).await;
     }
+    let json_body = fault.and_then(|fault| fault.json_body.as_ref());
     let reply = match (fault, fault.and_then(|fault| fault.status)) {
+        (Some(_), status) if json_body.is_some() => {
+            let status = status.unwrap_or(200);
+            let code = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            let body = json_body.map(|json| json.to_string()).unwrap_or_default();
+            Reply::json(
+                code,
+                Bytes::from(body),
+                documented::is_signed(status).then_some(signer),
+            )
+        }
         (Some(fault), Some(status)) => Reply::injected(status, fault, signer),
         _ => match session.and_then(|session| session.body.clone()) {
-            Some(body) => Reply::json(StatusCode::OK, body, Some(signer)),
-            None => Reply::page_error(StatusCode::NOT_FOUND, Some(signer)),
+            Some(body) => Reply::json(
+                StatusCode::OK,
+                body,
+                documented::is_signed(200).then_some(signer),
+            ),
+            None => Reply::page_error(StatusCode::NOT_FOUND, signer),
         },
     };
     (reply, fault)
@@ -209,8 +206,9 @@ async fn answer_session(app: &App, id: Uuid, signer: usize) -> (Reply, Option<&F
 /// The session id exactly as it appears in the path (not percent-decoded): what
 /// the client signed.
 fn raw_session_id(path: &str) -> &str {
-    path.strip_prefix(PATH_PREFIX)
-        .and_then(|rest| rest.strip_suffix(PATH_SUFFIX))
+    let (prefix, suffix) = documented::path_around_parameter();
+    path.strip_prefix(prefix)
+        .and_then(|rest| rest.strip_suffix(suffix))
         .unwrap_or_default()
 }
 
@@ -334,23 +332,19 @@ impl Reply {
         }
     }
 
-    /// Veriff's error body.
-    fn error(status: StatusCode, code: &str, message: &str, signer: Option<usize>) -> Self {
-        let body = ErrorResponse {
-            status: ErrorResponseStatus::Fail,
-            code: code.to_owned(),
-            message: message.to_owned(),
-        };
-        // Serialising three strings cannot fail.
-        let bytes = serde_json::to_vec(&body).unwrap_or_default();
-        Self::json(status, bytes.into(), signer)
+    /// Veriff's error body, signed with secret `signer` if the spec documents the
+    /// status as signed.
+    fn error(status: StatusCode, code: &str, message: &str, signer: usize) -> Self {
+        let body = documented::error_body(status.as_u16(), code, message);
+        let signer = documented::is_signed(status.as_u16()).then_some(signer);
+        Self::json(status, body, signer)
     }
 
     /// The vendor page's example error body for `status`.
-    fn page_error(status: StatusCode, signer: Option<usize>) -> Self {
-        let (code, message) =
-            page_example(status.as_u16()).unwrap_or(("1101", "Something went wrong"));
-        Self::error(status, code, message, signer)
+    fn page_error(status: StatusCode, signer: usize) -> Self {
+        let (code, message) = documented::page_error(status.as_u16())
+            .unwrap_or_else(|| ("1101".to_owned(), "Something went wrong".to_owned()));
+        Self::error(status, &code, &message, signer)
     }
 
     /// A short text body, unsigned: how a proxy answers with an undocumented status.
@@ -374,14 +368,18 @@ impl Reply {
         }
     }
 
-    /// 401, unsigned as documented.
+    /// 401, unsigned as documented (no secret verified the request anyway).
     fn unauthorized(failure: AuthFailure) -> Self {
-        Self::error(
+        let reply = Self::error(
             StatusCode::UNAUTHORIZED,
             failure.code(),
             failure.message(),
-            None,
-        )
+            0,
+        );
+        Self {
+            signer: None,
+            ..reply
+        }
     }
 
     /// 400 for an empty (1102) or malformed (1104) session id; signed, as the
@@ -389,7 +387,7 @@ impl Reply {
     fn bad_session_id(raw_id: &str, signer: usize) -> Self {
         let code = if raw_id.is_empty() { "1102" } else { "1104" };
         let message = known_message(code).unwrap_or("Invalid parameters");
-        Self::error(StatusCode::BAD_REQUEST, code, message, Some(signer))
+        Self::error(StatusCode::BAD_REQUEST, code, message, signer)
     }
 
     /// The status a fault asks for. Documented error statuses get Veriff's error
@@ -397,17 +395,18 @@ impl Reply {
     /// documented; any other status a text body.
     fn injected(status: u16, fault: &Fault, signer: usize) -> Self {
         let code_status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let Some((page_code, page_message)) = page_example(status) else {
+        if !documented::is_error_status(status) {
             let reason = code_status.canonical_reason().unwrap_or("Injected Fault");
             return Self::text(code_status, format!("{status} {reason}\n"));
-        };
-        let code = fault.code.as_deref().unwrap_or(page_code);
+        }
+        let (page_code, page_message) = documented::page_error(status)
+            .unwrap_or_else(|| ("1101".to_owned(), "Something went wrong".to_owned()));
+        let code = fault.code.as_deref().unwrap_or(&page_code);
         let message = match (&fault.message, &fault.code) {
             (Some(message), _) => message.as_str(),
-            (None, Some(code)) => known_message(code).unwrap_or(page_message),
-            (None, None) => page_message,
+            (None, Some(code)) => known_message(code).unwrap_or(&page_message),
+            (None, None) => &page_message,
         };
-        let signer = is_signed(status).then_some(signer);
         Self::error(code_status, code, message, signer)
     }
 
@@ -466,18 +465,6 @@ impl Reply {
         }
         headers
     }
-}
-
-fn page_example(status: u16) -> Option<(&'static str, &'static str)> {
-    PAGE_ERROR_EXAMPLES
-        .iter()
-        .find(|(example_status, _, _)| *example_status == status)
-        .map(|(_, code, message)| (*code, *message))
-}
-
-/// Whether the endpoint documents responses with `status` as signed.
-fn is_signed(status: u16) -> bool {
-    veriff_attempts::SIGNED_STATUSES.contains(&status)
 }
 
 fn insert(headers: &mut HeaderMap, name: header::HeaderName, value: &str) {
@@ -593,22 +580,31 @@ mod tests {
         );
     }
 
+    fn json(body: &[u8]) -> serde_json::Value {
+        serde_json::from_slice(body).unwrap_or_default()
+    }
+
     #[test]
     fn injected_statuses_use_the_page_examples_or_plain_text() {
         let fault = Fault::default();
-        let reply = Reply::injected(500, &fault, 0);
-        assert_eq!(
-            (reply.signer, &reply.body[..]),
-            (
-                Some(0),
-                &br#"{"code":"1101","message":"Something went wrong","status":"fail"}"#[..]
-            )
-        );
+        for &status in veriff_attempts::spec::ERROR_STATUSES {
+            let reply = Reply::injected(status, &fault, 0);
+            let page = veriff_attempts::spec::Example::for_status(status)
+                .next()
+                .map(|example| json(example.json.as_bytes()));
+            assert_eq!(Some(json(&reply.body)), page, "{status}");
+            let signed = veriff_attempts::spec::is_signed(status);
+            assert_eq!(reply.signer, signed.then_some(0), "{status}");
+        }
         let reply = Reply::injected(401, &fault.clone().with_code("1818"), 0);
         assert_eq!(reply.signer, None);
+        let body = json(&reply.body);
+        assert_eq!(body["code"], "1818");
         assert!(
-            String::from_utf8_lossy(&reply.body)
-                .contains("\"code\":\"1818\",\"message\":\"Signature does not match")
+            body["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("Signature does not match")),
+            "{body}"
         );
         let reply = Reply::injected(503, &fault, 0);
         assert_eq!(
@@ -619,10 +615,19 @@ mod tests {
 
     #[test]
     fn attempts_are_sorted_newest_first() {
-        let attempts: Result<Vec<Attempt>, _> = serde_json::from_str(
-            r#"[{"id":"f2270684-8c51-4d03-88eb-dafd43e8b486","status":"started","userDefinedData":[],"createdTime":"2023-09-17T14:22:15.123Z"},
-                {"id":"a1c68aea-7f4d-478d-80ab-ca9356074f69","status":"approved","userDefinedData":[],"createdTime":"2023-09-18T08:33:30.047Z"}]"#,
-        );
+        // Two attempts as the spec documents them, an older one listed first.
+        let documented = veriff_attempts::spec::Example::for_status(200)
+            .map(|example| json(example.json.as_bytes()))
+            .find_map(|body| body["verifications"].get(0).cloned())
+            .unwrap_or_default();
+        let mut older = documented.clone();
+        older["id"] = "f2270684-8c51-4d03-88eb-dafd43e8b486".into();
+        older["createdTime"] = "2023-09-17T14:22:15.123Z".into();
+        let mut newer = documented;
+        newer["id"] = "a1c68aea-7f4d-478d-80ab-ca9356074f69".into();
+        newer["createdTime"] = "2023-09-18T08:33:30.047Z".into();
+        let attempts: Result<Vec<Attempt>, _> =
+            serde_json::from_value(serde_json::json!([older, newer]));
         let body = attempts
             .map_err(|e| e.to_string())
             .and_then(attempts_body)

@@ -73,13 +73,13 @@ pub struct Fault {
     pub(crate) body: BodyFault,
     pub(crate) content_type: Option<String>,
     pub(crate) times: Option<u32>,
+    /// A JSON body to answer with instead of the normal one.
+    pub(crate) json_body: Option<serde_json::Value>,
 }
 
-/// The statuses for which the mock sends Veriff's JSON error body.
-pub(crate) const ERROR_BODY_STATUSES: [u16; 4] = [400, 401, 404, 500];
-
 impl Fault {
-    /// Answer with `status` instead of the normal response. 400, 401, 404 and 500
+    /// Answer with `status` instead of the normal response. The spec's error
+    /// statuses (400, 401, 404 and 500 today: `veriff_attempts::spec::ERROR_STATUSES`)
     /// carry the vendor page's example error body for that status (signed as
     /// documented; see [`with_code`](Self::with_code)); any other status a short
     /// `text/plain` body, unsigned, as a proxy would send. Must be 300–599.
@@ -162,6 +162,25 @@ impl Fault {
         }
     }
 
+    /// Answer with this JSON body instead of the session's (status 200 unless the
+    /// fault also sets one; signed where the spec documents the status as signed).
+    /// This is how to serve what the spec does not describe yet, such as an attempt
+    /// status or a property Veriff adds, and see how a client copes with the drift.
+    ///
+    /// ```
+    /// use veriff_mock::Fault;
+    ///
+    /// let drifted = Fault::json_body(serde_json::json!({"status": "success", "verifications": [],
+    ///     "riskScore": 0.3}));
+    /// assert_eq!(drifted.to_string(), "JSON body");
+    /// ```
+    pub fn json_body(body: serde_json::Value) -> Self {
+        Self {
+            json_body: Some(body),
+            ..Self::default()
+        }
+    }
+
     /// Veriff error code of the error body (only with status 400, 401, 404 or 500).
     /// The message defaults to Veriff's text for a code it knows.
     pub fn with_code(mut self, code: impl Into<String>) -> Self {
@@ -203,6 +222,7 @@ impl Fault {
             body: pick(self.body, other.body),
             content_type: other.content_type.or(self.content_type),
             times: other.times.or(self.times),
+            json_body: other.json_body.or(self.json_body),
         }
     }
 
@@ -225,7 +245,7 @@ impl Fault {
         if self.is_noop() {
             return Err(
                 "the fault changes nothing: set at least one of status, retryAfter, delayMs, \
-                        signature, body or contentType"
+                        signature, body, contentType or jsonBody"
                     .into(),
             );
         }
@@ -242,11 +262,19 @@ impl Fault {
     }
 
     fn check_error_body(&self) -> Result<(), String> {
-        let has_error_body = self
-            .status
-            .is_some_and(|status| ERROR_BODY_STATUSES.contains(&status));
+        let has_error_body = self.status.is_some_and(crate::documented::is_error_status);
+        if (self.code.is_some() || self.message.is_some()) && self.json_body.is_some() {
+            return Err("\"code\" and \"message\" set an error body, \"jsonBody\" a whole body: use one or the other".into());
+        }
         if (self.code.is_some() || self.message.is_some()) && !has_error_body {
-            return Err("\"code\" and \"message\" need a status with Veriff's error body: 400, 401, 404 or 500".into());
+            let statuses: Vec<String> = veriff_attempts::spec::ERROR_STATUSES
+                .iter()
+                .map(u16::to_string)
+                .collect();
+            return Err(format!(
+                "\"code\" and \"message\" need a status with Veriff's error body: {}",
+                statuses.join(", ")
+            ));
         }
         Ok(())
     }
@@ -267,6 +295,7 @@ impl Fault {
             && self.signature == SignatureFault::Valid
             && self.body == BodyFault::Intact
             && self.content_type.is_none()
+            && self.json_body.is_none()
     }
 }
 
@@ -303,6 +332,9 @@ impl fmt::Display for Fault {
         if let Some(content_type) = &self.content_type {
             parts.push(format!("content type {content_type}"));
         }
+        if self.json_body.is_some() {
+            parts.push("JSON body".to_owned());
+        }
         if let Some(times) = self.times {
             let noun = if times == 1 { "request" } else { "requests" };
             parts.push(format!("first {times} {noun} only"));
@@ -324,6 +356,7 @@ struct FaultSpec {
     body: Option<BodyFault>,
     content_type: Option<String>,
     times: Option<u32>,
+    json_body: Option<serde_json::Value>,
 }
 
 impl TryFrom<FaultSpec> for Fault {
@@ -340,6 +373,7 @@ impl TryFrom<FaultSpec> for Fault {
             body: spec.body.unwrap_or_default(),
             content_type: spec.content_type,
             times: spec.times,
+            json_body: spec.json_body,
         };
         fault.check()?;
         Ok(fault)
@@ -384,6 +418,10 @@ mod tests {
             (
                 r#"{"status": 401, "code": "1818", "message": "m"}"#,
                 Fault::status(401).with_code("1818").with_message("m"),
+            ),
+            (
+                r#"{"jsonBody": {"status": "success", "verifications": []}}"#,
+                Fault::json_body(serde_json::json!({"status": "success", "verifications": []})),
             ),
             (
                 r#"{"status": 500, "signature": "bad", "delayMs": 5}"#,

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use bytes::Bytes;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use uuid::Uuid;
 use veriff_attempts::{Attempt, AttemptStatus, SessionId};
@@ -24,6 +25,8 @@ pub const FAULTS_KEY: &str = "faults";
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Fixtures {
     sessions: BTreeMap<Uuid, Vec<Attempt>>,
+    /// Exact 200 bodies for some sessions (the spec's examples, served as written).
+    bodies: BTreeMap<Uuid, Bytes>,
     faults: BTreeMap<Uuid, Fault>,
 }
 
@@ -73,7 +76,7 @@ impl Fixtures {
         Self::default()
     }
 
-    /// The built-in data set: the vendor page's three examples and an empty session,
+    /// The built-in data set: every 200 example of the spec and an empty session,
     /// under the ids in [`crate::builtin`].
     pub fn builtin() -> Self {
         crate::builtin::fixtures()
@@ -110,6 +113,14 @@ impl Fixtures {
     /// first whatever their order here.
     pub fn with_session(mut self, session_id: SessionId, attempts: Vec<Attempt>) -> Self {
         self.sessions.insert(session_id.as_uuid(), attempts);
+        self.bodies.remove(&session_id.as_uuid());
+        self
+    }
+
+    /// Serves this exact 200 body for a session that has attempts (a documented
+    /// example, byte for byte).
+    pub(crate) fn with_body(mut self, session_id: SessionId, body: Bytes) -> Self {
+        self.bodies.insert(session_id.as_uuid(), body);
         self
     }
 
@@ -132,9 +143,20 @@ impl Fixtures {
         self.faults.iter().map(|(id, fault)| (*id, fault))
     }
 
-    pub(crate) fn into_parts(self) -> (BTreeMap<Uuid, Vec<Attempt>>, BTreeMap<Uuid, Fault>) {
-        (self.sessions, self.faults)
+    pub(crate) fn into_parts(self) -> Parts {
+        Parts {
+            sessions: self.sessions,
+            bodies: self.bodies,
+            faults: self.faults,
+        }
     }
+}
+
+/// What a server is built from.
+pub(crate) struct Parts {
+    pub(crate) sessions: BTreeMap<Uuid, Vec<Attempt>>,
+    pub(crate) bodies: BTreeMap<Uuid, Bytes>,
+    pub(crate) faults: BTreeMap<Uuid, Fault>,
 }
 
 /// serde_path_to_error's path as a JSONPath-like string: `$["<key>"][0].status`.

@@ -4,6 +4,7 @@
 
 mod app;
 pub mod builtin;
+mod documented;
 mod fault;
 mod fixtures;
 mod server;

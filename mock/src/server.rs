@@ -207,8 +207,8 @@ impl MockServerBuilder {
         if let Some(position) = secrets.iter().position(Vec::is_empty) {
             problems.push(format!("shared secret #{} is empty", position + 1));
         }
-        let (sessions, faults) = self.fixtures.into_parts();
-        match App::new(api_key, secrets, sessions, faults) {
+        let parts = self.fixtures.into_parts();
+        match App::new(api_key, secrets, parts.sessions, parts.bodies, parts.faults) {
             Ok(app) if problems.is_empty() => Ok(app),
             Ok(_) => Err(StartError::Setup(problems)),
             Err(problem) => {

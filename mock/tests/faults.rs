@@ -5,17 +5,15 @@ mod support;
 use std::time::{Duration, Instant};
 
 use http::StatusCode;
-use support::{client, get_signed};
+use support::{client, get_signed, page_error, session};
 use veriff_attempts::Error;
 use veriff_attempts::signature::SignatureProblem;
-use veriff_mock::builtin::{SINGLE_ATTEMPT_WITH_CUSTOM_STATUS, UNKNOWN_SESSION};
+use veriff_mock::builtin::{NO_ATTEMPTS_ID, UNKNOWN_SESSION};
 use veriff_mock::{Fault, MockServer, RunningServer};
-
-const SESSION: &str = SINGLE_ATTEMPT_WITH_CUSTOM_STATUS.session_id;
 
 async fn faulty(fault: Fault) -> RunningServer {
     MockServer::builder()
-        .fault(SESSION, fault)
+        .fault(session(), fault)
         .start()
         .await
         .unwrap_or_else(|err| panic!("{err}"))
@@ -24,31 +22,30 @@ async fn faulty(fault: Fault) -> RunningServer {
 async fn sdk_outcome(
     server: &RunningServer,
 ) -> Result<veriff_attempts::SessionAttemptsResponse, Error> {
-    client(server).list_attempts(SESSION).await
+    client(server).list_attempts(session()).await
 }
 
 #[tokio::test]
 async fn status_500_is_the_documented_error_signed() {
     let server = faulty(Fault::internal_server_error()).await;
-    let raw = get_signed(&server, SESSION).await;
+    let raw = get_signed(&server, session()).await;
     assert_eq!(raw.status, StatusCode::INTERNAL_SERVER_ERROR);
-    assert_eq!(
-        raw.error(),
-        ("1101".to_owned(), "Something went wrong".to_owned())
-    );
+    let (page_code, page_message) = page_error(500);
+    assert_eq!(raw.error(), (page_code.clone(), page_message));
     assert!(raw.is_signed_with(server.shared_secret()));
     let outcome = sdk_outcome(&server).await;
     assert!(
-        matches!(&outcome, Err(Error::Api { status, code, .. }) if *status == 500 && code == "1101"),
+        matches!(&outcome, Err(Error::Api { status, code, .. }) if *status == 500 && *code == page_code),
         "{outcome:?}"
     );
 }
 
 #[tokio::test]
-async fn status_400_and_404_are_signed_and_401_is_not() {
-    for (status, signed) in [(400, true), (401, false), (404, true)] {
+async fn error_statuses_are_signed_as_the_spec_says() {
+    for &status in veriff_attempts::spec::ERROR_STATUSES {
+        let signed = veriff_attempts::spec::is_signed(status);
         let server = faulty(Fault::status(status)).await;
-        let raw = get_signed(&server, SESSION).await;
+        let raw = get_signed(&server, session()).await;
         assert_eq!(raw.status.as_u16(), status);
         assert_eq!(
             raw.is_signed_with(server.shared_secret()),
@@ -92,7 +89,7 @@ async fn a_fault_can_choose_the_error_code_and_message() {
 #[tokio::test]
 async fn status_503_is_plain_text_unsigned() {
     let server = faulty(Fault::service_unavailable()).await;
-    let raw = get_signed(&server, SESSION).await;
+    let raw = get_signed(&server, session()).await;
     assert_eq!(raw.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(
         raw.header("content-type"),
@@ -110,7 +107,7 @@ async fn status_503_is_plain_text_unsigned() {
 #[tokio::test]
 async fn status_429_carries_retry_after() {
     let server = faulty(Fault::too_many_requests(7)).await;
-    let raw = get_signed(&server, SESSION).await;
+    let raw = get_signed(&server, session()).await;
     assert_eq!(raw.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(raw.header("retry-after"), Some("7"));
     let outcome = sdk_outcome(&server).await;
@@ -137,14 +134,14 @@ async fn delay_holds_the_answer_back() {
         .request_timeout(Duration::from_millis(100))
         .build()
         .unwrap_or_else(|err| panic!("{err}"));
-    let outcome = impatient.list_attempts(SESSION).await;
+    let outcome = impatient.list_attempts(session()).await;
     assert!(matches!(outcome, Err(Error::Timeout(_))), "{outcome:?}");
 }
 
 #[tokio::test]
 async fn bad_signature_is_well_formed_but_wrong() {
     let server = faulty(Fault::bad_signature()).await;
-    let raw = get_signed(&server, SESSION).await;
+    let raw = get_signed(&server, session()).await;
     assert_eq!(raw.status, StatusCode::OK);
     assert_eq!(raw.signature().map(|sig| sig.len()), Some(64));
     assert!(!raw.is_signed_with(server.shared_secret()));
@@ -168,7 +165,7 @@ async fn bad_signature_applies_to_signed_error_statuses_too() {
 #[tokio::test]
 async fn missing_signature_sends_no_header() {
     let server = faulty(Fault::missing_signature()).await;
-    let raw = get_signed(&server, SESSION).await;
+    let raw = get_signed(&server, session()).await;
     assert_eq!((raw.status, raw.signature()), (StatusCode::OK, None));
     let outcome = sdk_outcome(&server).await;
     assert!(
@@ -198,10 +195,10 @@ async fn truncated_body_is_signed_but_not_json() {
     let server = faulty(Fault::truncated_body()).await;
     let whole = get_signed(
         &MockServer::start().await.unwrap_or_else(|e| panic!("{e}")),
-        SESSION,
+        session(),
     )
     .await;
-    let raw = get_signed(&server, SESSION).await;
+    let raw = get_signed(&server, session()).await;
     assert_eq!(&raw.body[..], &whole.body[..whole.body.len() / 2]);
     assert!(raw.is_signed_with(server.shared_secret()));
     let outcome = sdk_outcome(&server).await;
@@ -214,8 +211,8 @@ async fn truncated_body_is_signed_but_not_json() {
 #[tokio::test]
 async fn disconnect_mid_body_is_a_transport_error() {
     let server = faulty(Fault::disconnect_mid_body()).await;
-    let url = format!("{}{}", server.base_url(), support::attempts_path(SESSION));
-    let signature = veriff_attempts::signature::sign(server.shared_secret(), SESSION.as_bytes());
+    let url = format!("{}{}", server.base_url(), support::attempts_path(session()));
+    let signature = veriff_attempts::signature::sign(server.shared_secret(), session().as_bytes());
     let response = support::raw_client()
         .get(url)
         .header(veriff_attempts::AUTH_CLIENT_HEADER, server.api_key())
@@ -239,7 +236,7 @@ async fn disconnect_mid_body_is_a_transport_error() {
 #[tokio::test]
 async fn wrong_content_type_changes_only_the_header() {
     let server = faulty(Fault::content_type("text/html")).await;
-    let raw = get_signed(&server, SESSION).await;
+    let raw = get_signed(&server, session()).await;
     assert_eq!(raw.header("content-type"), Some("text/html"));
     assert!(raw.is_signed_with(server.shared_secret()));
     // The SDK trusts the verified body, not the label (see the crate README).
@@ -253,7 +250,7 @@ async fn fail_n_times_then_succeed() {
     let client = client(&server);
     let mut statuses = Vec::new();
     for _ in 0..4 {
-        let outcome = client.list_attempts(SESSION).await;
+        let outcome = client.list_attempts(session()).await;
         statuses.push(
             outcome
                 .err()
@@ -262,24 +259,26 @@ async fn fail_n_times_then_succeed() {
         );
     }
     assert_eq!(statuses, [503, 503, 200, 200]);
-    assert_eq!(server.requests_for(SESSION), 4);
+    assert_eq!(server.requests_for(session()), 4);
 }
 
 #[tokio::test]
 async fn the_sdks_retries_ride_out_a_flaky_session() {
     let server = faulty(Fault::service_unavailable().times(2)).await;
     let client = server.client().unwrap_or_else(|err| panic!("{err}"));
-    let outcome = client.list_attempts(SESSION).await;
+    let outcome = client.list_attempts(session()).await;
     assert!(outcome.is_ok(), "{outcome:?}");
-    assert_eq!(server.requests_for(SESSION), 3, "two 503s, then the answer");
+    assert_eq!(
+        server.requests_for(session()),
+        3,
+        "two 503s, then the answer"
+    );
 }
 
 #[tokio::test]
 async fn faults_only_touch_their_own_session() {
     let server = faulty(Fault::internal_server_error()).await;
-    let outcome = client(&server)
-        .list_attempts(veriff_mock::builtin::NO_ATTEMPTS.session_id)
-        .await;
+    let outcome = client(&server).list_attempts(NO_ATTEMPTS_ID).await;
     assert!(outcome.is_ok(), "{outcome:?}");
 }
 
@@ -303,10 +302,10 @@ async fn a_fault_on_a_session_without_attempts_ends_in_404() {
 #[tokio::test]
 async fn faults_apply_only_after_authentication() {
     let server = faulty(Fault::internal_server_error()).await;
-    let raw = support::get_signed_with(&server, SESSION, b"wrong secret").await;
+    let raw = support::get_signed_with(&server, session(), b"wrong secret").await;
     assert_eq!(raw.status, StatusCode::UNAUTHORIZED);
     assert_eq!(
-        server.requests_for(SESSION),
+        server.requests_for(session()),
         0,
         "unauthenticated requests are not counted"
     );

@@ -21,22 +21,29 @@ fn write_temp(name: &str, text: &str) -> PathBuf {
     path
 }
 
+/// Two attempts as the spec documents them (one with a member the spec does not
+/// know yet), an empty session and two faults.
 fn fixture_text() -> String {
-    format!(
-        r#"{{
-  "{PLAIN}": [
-    {{"id": "0f8e2d1c-3b4a-4c5d-8e6f-7a8b9c0d1e2f", "status": "started", "userDefinedData": [],
-      "createdTime": "2024-01-01T09:00:00.000Z"}},
-    {{"id": "1f8e2d1c-3b4a-4c5d-8e6f-7a8b9c0d1e2f", "status": "approved", "userDefinedData": [],
-      "createdTime": "2024-01-02T09:00:00.000Z", "someFutureField": true}}
-  ],
-  "{FLAKY}": [],
-  "faults": {{
-    "{FLAKY}": {{"status": 503, "retryAfter": 1, "times": 1}},
-    "{BROKEN}": {{"body": "truncated"}}
-  }}
-}}"#
-    )
+    let started = support::attempt_json(
+        "0f8e2d1c-3b4a-4c5d-8e6f-7a8b9c0d1e2f",
+        "started",
+        "2024-01-01T09:00:00.000Z",
+    );
+    let mut approved = support::attempt_json(
+        "1f8e2d1c-3b4a-4c5d-8e6f-7a8b9c0d1e2f",
+        "approved",
+        "2024-01-02T09:00:00.000Z",
+    );
+    approved["someFutureField"] = true.into();
+    let file = serde_json::json!({
+        PLAIN: [started, approved],
+        FLAKY: [],
+        "faults": {
+            FLAKY: {"status": 503, "retryAfter": 1, "times": 1},
+            BROKEN: {"body": "truncated"}
+        }
+    });
+    serde_json::to_string_pretty(&file).unwrap_or_default()
 }
 
 #[tokio::test]
@@ -79,11 +86,7 @@ async fn a_fixture_file_sets_sessions_and_faults() {
         "a fault-only session: {broken:?}"
     );
 
-    let builtin = support::get_signed(
-        &server,
-        veriff_mock::builtin::SINGLE_ATTEMPT_WITH_CUSTOM_STATUS.session_id,
-    )
-    .await;
+    let builtin = support::get_signed(&server, support::session()).await;
     assert_eq!(
         builtin.status,
         StatusCode::NOT_FOUND,
@@ -105,7 +108,11 @@ fn a_bad_fixture_file_names_the_file_and_the_json_path() {
         Some(format!("$[\"{PLAIN}\"][0].status").as_str()),
         "{message}"
     );
-    assert!(message.contains("line 3"), "{message}");
+    let line = text
+        .lines()
+        .position(|l| l.contains(": 42"))
+        .map_or(0, |index| index + 1);
+    assert!(message.contains(&format!("at line {line} ")), "{message}");
     assert!(matches!(err, FixtureError::Invalid { .. }));
 }
 

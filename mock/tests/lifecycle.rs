@@ -5,11 +5,9 @@ mod support;
 use std::time::{Duration, Instant};
 
 use http::StatusCode;
+use support::session;
 use veriff_attempts::{Attempt, AttemptStatus};
-use veriff_mock::builtin::SINGLE_ATTEMPT_WITH_CUSTOM_STATUS;
 use veriff_mock::{Fault, Fixtures, MockServer, StartError};
-
-const SESSION: &str = SINGLE_ATTEMPT_WITH_CUSTOM_STATUS.session_id;
 
 /// Whether a TCP connection to `addr` is refused, retrying for up to two seconds
 /// while the server winds down.
@@ -31,14 +29,14 @@ async fn dropping_the_handle_stops_the_server() {
         .unwrap_or_else(|err| panic!("{err}"));
     let addr = server.addr();
     let client = support::client(&server);
-    assert!(client.list_attempts(SESSION).await.is_ok());
+    assert!(client.list_attempts(session()).await.is_ok());
     drop(server);
     assert!(
         refuses_connections(addr).await,
         "still accepting after drop"
     );
     // The client's pooled keep-alive connection was closed too.
-    let outcome = client.list_attempts(SESSION).await;
+    let outcome = client.list_attempts(session()).await;
     assert!(
         matches!(outcome, Err(veriff_attempts::Error::Transport(_))),
         "{outcome:?}"
@@ -48,13 +46,13 @@ async fn dropping_the_handle_stops_the_server() {
 #[tokio::test]
 async fn shutdown_lets_in_flight_requests_finish() {
     let server = MockServer::builder()
-        .fault(SESSION, Fault::delay(Duration::from_millis(300)))
+        .fault(session(), Fault::delay(Duration::from_millis(300)))
         .start()
         .await
         .unwrap_or_else(|err| panic!("{err}"));
     let addr = server.addr();
     let client = support::client(&server);
-    let in_flight = tokio::spawn(async move { client.list_attempts(SESSION).await });
+    let in_flight = tokio::spawn(async move { client.list_attempts(session()).await });
     tokio::time::sleep(Duration::from_millis(100)).await;
     server.shutdown().await;
     let outcome = in_flight.await.unwrap_or_else(|err| panic!("{err}"));
@@ -99,7 +97,7 @@ async fn an_unspecified_bind_address_is_reached_over_loopback() {
     );
     assert!(
         support::client(&server)
-            .list_attempts(SESSION)
+            .list_attempts(session())
             .await
             .is_ok()
     );
@@ -126,11 +124,11 @@ async fn every_setup_problem_is_reported_at_start() {
         builder = builder.shared_secret(format!("secret-{n}"));
     }
     // Parsed by the SDK's types, which keep a status they do not know.
-    let attempt: Attempt = serde_json::from_value(serde_json::json!({
-        "id": "6f5c0f4a-47a5-4b8f-9f7e-3d1c2b3a4f5e", "status": "archived",
-        "userDefinedData": [], "createdTime": "2024-02-29T12:00:00.000Z"
-    }))
-    .unwrap_or_else(|err| panic!("{err}"));
+    let attempt: Attempt = support::attempt(
+        "6f5c0f4a-47a5-4b8f-9f7e-3d1c2b3a4f5e",
+        "archived",
+        "2024-02-29T12:00:00.000Z",
+    );
     assert_eq!(attempt.status, AttemptStatus::from("archived"));
     let outcome = builder
         .shared_secret("")
@@ -159,13 +157,14 @@ async fn every_setup_problem_is_reported_at_start() {
 #[tokio::test]
 async fn an_unusable_fault_is_refused_at_start() {
     let outcome = MockServer::builder()
-        .fault(SESSION, Fault::status(200))
+        .fault(session(), Fault::status(200))
         .start()
         .await;
     let message = outcome.err().map(|err| err.to_string()).unwrap_or_default();
     assert!(
         message.contains(&format!(
-            "fault for session {SESSION}: status 200 is not a fault status"
+            "fault for session {}: status 200 is not a fault status",
+            session()
         )),
         "{message}"
     );
@@ -174,11 +173,11 @@ async fn an_unusable_fault_is_refused_at_start() {
 #[tokio::test]
 async fn sessions_can_be_added_to_or_replace_the_builtin_data() {
     let id = "00000000-0000-4000-8000-0000000000bb";
-    let attempt: Attempt = serde_json::from_value(serde_json::json!({
-        "id": "6f5c0f4a-47a5-4b8f-9f7e-3d1c2b3a4f5e", "status": "declined",
-        "userDefinedData": [], "createdTime": "2024-02-29T12:00:00.000Z"
-    }))
-    .unwrap_or_else(|err| panic!("{err}"));
+    let attempt: Attempt = support::attempt(
+        "6f5c0f4a-47a5-4b8f-9f7e-3d1c2b3a4f5e",
+        "declined",
+        "2024-02-29T12:00:00.000Z",
+    );
     let added = MockServer::builder()
         .session(id, vec![attempt.clone()])
         .start()
@@ -190,7 +189,7 @@ async fn sessions_can_be_added_to_or_replace_the_builtin_data() {
         Some(vec![attempt.clone()])
     );
     assert_eq!(
-        support::get_signed(&added, SESSION).await.status,
+        support::get_signed(&added, session()).await.status,
         StatusCode::OK,
         "built-ins kept"
     );
@@ -206,7 +205,7 @@ async fn sessions_can_be_added_to_or_replace_the_builtin_data() {
         StatusCode::OK
     );
     assert_eq!(
-        support::get_signed(&replaced, SESSION).await.status,
+        support::get_signed(&replaced, session()).await.status,
         StatusCode::NOT_FOUND,
         "built-ins gone"
     );

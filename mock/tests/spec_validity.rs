@@ -5,13 +5,11 @@
 mod support;
 
 use conformance::SpecValidator;
-use support::{Raw, attempts_path, get_signed, get_signed_with, send};
+use support::{Raw, attempts_path, get_signed, get_signed_with, send, session};
 use veriff_attempts::signature::sign;
 use veriff_attempts::{AUTH_CLIENT_HEADER, SIGNATURE_HEADER};
 use veriff_mock::builtin::{self, UNKNOWN_SESSION};
 use veriff_mock::{Fault, MockServer, RunningServer};
-
-const SESSION: &str = builtin::SINGLE_ATTEMPT_WITH_CUSTOM_STATUS.session_id;
 
 fn validator() -> SpecValidator {
     SpecValidator::load().unwrap_or_else(|err| panic!("cannot load the spec: {err:?}"))
@@ -60,7 +58,7 @@ async fn server_with(fault: Option<Fault>) -> RunningServer {
         .shared_secret("first")
         .shared_secret("second");
     if let Some(fault) = fault {
-        builder = builder.fault(SESSION, fault);
+        builder = builder.fault(session(), fault);
     }
     builder.start().await.unwrap_or_else(|err| panic!("{err}"))
 }
@@ -82,16 +80,13 @@ fn the_validator_is_not_vacuous() {
 async fn every_normal_answer_is_valid_against_the_spec() {
     let validator = validator();
     let server = server_with(None).await;
-    for example in builtin::ALL {
-        assert_valid(
-            &validator,
-            example.name,
-            &get_signed(&server, example.session_id).await,
-        );
+    for example in builtin::all() {
+        let id = example.session_id.to_string();
+        assert_valid(&validator, example.name, &get_signed(&server, &id).await);
         assert_valid(
             &validator,
             "second secret",
-            &get_signed_with(&server, example.session_id, b"second").await,
+            &get_signed_with(&server, &id, b"second").await,
         );
     }
     assert_valid(
@@ -113,11 +108,11 @@ async fn every_normal_answer_is_valid_against_the_spec() {
     assert_valid(
         &validator,
         "wrong secret",
-        &get_signed_with(&server, SESSION, b"third").await,
+        &get_signed_with(&server, session(), b"third").await,
     );
 
-    let path = attempts_path(SESSION);
-    let signature = sign(b"first", SESSION.as_bytes());
+    let path = attempts_path(session());
+    let signature = sign(b"first", session().as_bytes());
     let other_key = UNKNOWN_SESSION;
     let cases: [(&str, Vec<(&str, &str)>); 4] = [
         ("no API key", vec![(SIGNATURE_HEADER, &signature)]),
@@ -161,11 +156,11 @@ async fn every_injected_documented_status_is_valid_against_the_spec() {
     for fault in faults {
         let what = fault.to_string();
         let server = server_with(Some(fault)).await;
-        assert_valid(&validator, &what, &get_signed(&server, SESSION).await);
+        assert_valid(&validator, &what, &get_signed(&server, session()).await);
         assert_valid(
             &validator,
             &what,
-            &get_signed_with(&server, SESSION, b"second").await,
+            &get_signed_with(&server, session(), b"second").await,
         );
     }
 }

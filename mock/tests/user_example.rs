@@ -21,17 +21,32 @@ async fn approved_sessions_are_recognised() -> Result<(), Box<dyn std::error::Er
         .shared_secret(server.shared_secret())
         .build()?;
 
-    let approved = builtin::SINGLE_ATTEMPT_WITH_CUSTOM_STATUS.session_id;
-    let submitted = builtin::ATTEMPT_NO_CUSTOM_STATUS.session_id;
-    assert!(latest_attempt_approved(&client, approved).await?);
-    assert!(!latest_attempt_approved(&client, submitted).await?);
+    // The built-in sessions serve the vendor's documented examples; pick one whose
+    // newest attempt is approved and one whose newest attempt is not.
+    let newest_status = |session: &builtin::Session| {
+        session
+            .attempts()
+            .first()
+            .map(|attempt| attempt.status.clone())
+    };
+    let sessions = builtin::documented();
+    let approved = sessions
+        .iter()
+        .find(|s| newest_status(s) == Some(AttemptStatus::Approved))
+        .ok_or("no documented session is approved")?;
+    let other = sessions
+        .iter()
+        .find(|s| newest_status(s).is_some_and(|status| status != AttemptStatus::Approved))
+        .ok_or("every documented session is approved")?;
+    assert!(latest_attempt_approved(&client, &approved.session_id.to_string()).await?);
+    assert!(!latest_attempt_approved(&client, &other.session_id.to_string()).await?);
     Ok(())
     // Dropping `server` stops it.
 }
 
 #[tokio::test]
 async fn an_outage_is_an_error_not_a_refusal() -> Result<(), Box<dyn std::error::Error>> {
-    let session = builtin::SINGLE_ATTEMPT_WITH_CUSTOM_STATUS.session_id;
+    let session = &builtin::documented()[0].session_id.to_string();
     let server = MockServer::builder()
         .fault(session, Fault::internal_server_error())
         .start()
@@ -48,7 +63,7 @@ async fn an_outage_is_an_error_not_a_refusal() -> Result<(), Box<dyn std::error:
 
 #[tokio::test]
 async fn a_forged_response_is_never_believed() -> Result<(), Box<dyn std::error::Error>> {
-    let session = builtin::SINGLE_ATTEMPT_WITH_CUSTOM_STATUS.session_id;
+    let session = &builtin::documented()[0].session_id.to_string();
     let server = MockServer::builder()
         .fault(session, Fault::bad_signature())
         .start()

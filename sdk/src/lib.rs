@@ -14,33 +14,41 @@ mod error;
 mod retry;
 mod session_id;
 pub mod signature;
+pub mod spec;
 mod timestamp;
+mod unknown;
 
-pub use call::{AUTH_CLIENT_HEADER, SIGNATURE_HEADER, SIGNED_STATUSES};
+pub use call::{AUTH_CLIENT_HEADER, SIGNATURE_HEADER};
 pub use client::Client;
 pub use config::{
     ApiKey, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
     DEFAULT_REQUEST_TIMEOUT, STATION_API, SharedSecret, USER_AGENT,
 };
 pub use error::{Error, InputError};
-pub use generated::AttemptStatus;
 pub use retry::{
     DEFAULT_BASE_DELAY, DEFAULT_DEADLINE, DEFAULT_MAX_DELAY, DEFAULT_MAX_RETRIES, RetryPolicy,
     is_retryable,
 };
 pub use session_id::SessionId;
+pub use spec::SIGNED_STATUSES;
 pub use timestamp::{Timestamp, TimestampError};
+pub use unknown::UnknownValue;
 
-/// The types generated from the spec's schemas, with progenitor's builders.
+/// The types generated from the spec's schemas, with progenitor's builders
+/// (`types::builder`).
+///
+/// The structs are `#[non_exhaustive]`: Veriff may add response properties at any
+/// time, and a new field is then a minor release of this crate. Build values (for
+/// tests, mocks, fixtures) with `Type::builder()` and `try_into()`, or decode them
+/// from JSON; read them through their public fields.
 pub mod types {
-    pub use crate::Timestamp;
-    pub use crate::generated::AttemptStatus;
     pub use crate::generated::types::*;
+    pub use crate::{Timestamp, UnknownValue};
 }
 
 pub use types::{
-    ErrorResponse, ErrorResponseStatus, SessionAttemptsResponse, SessionAttemptsResponseStatus,
-    SessionAttemptsResponseVerification, UserStatus,
+    AttemptStatus, ErrorResponse, ErrorResponseStatus, SessionAttemptsResponse,
+    SessionAttemptsResponseStatus, SessionAttemptsResponseVerification, UserStatus,
 };
 
 /// One verification attempt (the spec's `SessionAttemptsResponseVerification`).

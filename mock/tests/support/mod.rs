@@ -31,7 +31,6 @@ impl Raw {
     /// `(code, message)` of a Veriff error body.
     pub fn error(&self) -> (String, String) {
         let json = self.json();
-        assert_eq!(json["status"], "fail", "{json}");
         let field = |name: &str| {
             json[name]
                 .as_str()
@@ -125,4 +124,53 @@ pub fn client(server: &RunningServer) -> Client {
         .max_retries(0)
         .build()
         .unwrap_or_else(|err| panic!("client: {err}"))
+}
+
+/// The first built-in session with attempts (what faults attach to), as a string.
+pub fn session() -> &'static str {
+    static SESSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        veriff_mock::builtin::with_attempts()
+            .map(|session| session.session_id.to_string())
+            .unwrap_or_default()
+    });
+    &SESSION
+}
+
+/// The page's example error of a status, `(code, message)`, from the spec.
+pub fn page_error(status: u16) -> (String, String) {
+    let body: serde_json::Value = veriff_attempts::spec::Example::for_status(status)
+        .next()
+        .and_then(|example| serde_json::from_str(example.json).ok())
+        .unwrap_or_else(|| panic!("the spec documents no {status} example"));
+    let field = |name: &str| body[name].as_str().unwrap_or_default().to_owned();
+    (field("code"), field("message"))
+}
+
+/// The documented 200 body with its attempts replaced by `attempts`: what the
+/// server answers for a session given as attempts.
+pub fn body_with(attempts: serde_json::Value) -> serde_json::Value {
+    let mut body: serde_json::Value = veriff_attempts::spec::Example::for_status(200)
+        .next()
+        .and_then(|example| serde_json::from_str(example.json).ok())
+        .unwrap_or_default();
+    body["verifications"] = attempts;
+    body
+}
+
+/// An attempt as the spec documents it (the first documented attempt), with its id,
+/// status and creation time replaced: whatever members the spec adds, it has them.
+pub fn attempt_json(id: &str, status: &str, created: &str) -> serde_json::Value {
+    let mut attempt = veriff_attempts::spec::Example::for_status(200)
+        .filter_map(|example| serde_json::from_str::<serde_json::Value>(example.json).ok())
+        .find_map(|body| body["verifications"].get(0).cloned())
+        .unwrap_or_else(|| panic!("the spec documents no attempt"));
+    attempt["id"] = id.into();
+    attempt["status"] = status.into();
+    attempt["createdTime"] = created.into();
+    attempt
+}
+
+/// [`attempt_json`], decoded by the SDK.
+pub fn attempt(id: &str, status: &str, created: &str) -> veriff_attempts::Attempt {
+    serde_json::from_value(attempt_json(id, status, created)).unwrap_or_else(|err| panic!("{err}"))
 }

@@ -65,7 +65,7 @@ fn rerun_in_release(args: &Args) -> ExitCode {
             "--release",
             "--quiet",
             "--package",
-            "xtask",
+            "xtask-jobs",
             "--",
             "bench",
         ])
@@ -81,7 +81,7 @@ fn rerun_in_release(args: &Args) -> ExitCode {
         Ok(status) if status.success() => ExitCode::SUCCESS,
         Ok(_) => ExitCode::FAILURE,
         Err(err) => {
-            eprintln!("error: cannot run `cargo run --release -p xtask`: {err}");
+            eprintln!("error: cannot run `cargo run --release -p xtask-jobs`: {err}");
             ExitCode::FAILURE
         }
     }
@@ -149,7 +149,8 @@ async fn measure(
     contender: Contender,
     sdk: &veriff_attempts::Client,
     floor: &Arc<Floor>,
-    session_id: &'static str,
+    session_id: veriff_attempts::SessionId,
+    expected: usize,
     calls: usize,
     concurrency: usize,
 ) -> Result<Duration, String> {
@@ -168,8 +169,11 @@ async fn measure(
                     Contender::Floor => floor.call().await?,
                 }
                 .verifications;
-                if verifications.len() != 2 {
-                    return Err(format!("expected 2 attempts, got {}", verifications.len()));
+                if verifications.len() != expected {
+                    return Err(format!(
+                        "expected {expected} attempts, got {}",
+                        verifications.len()
+                    ));
                 }
             }
             Ok::<(), String>(())
@@ -188,12 +192,18 @@ fn median(mut values: Vec<Duration>) -> Duration {
 
 async fn bench(args: &Args) -> Result<(), String> {
     let server = MockServer::start().await.map_err(|e| e.to_string())?;
-    let session_id = builtin::MULTIPLE_ATTEMPTS_MIXED_STATUSES.session_id;
+    // The documented session with the most attempts.
+    let session = builtin::documented()
+        .into_iter()
+        .max_by_key(|session| session.attempts().len())
+        .ok_or("the built-in data set is empty")?;
+    let expected = session.attempts().len();
+    let session_id = session.session_id;
     let sdk = server.client().map_err(|e| e.to_string())?;
-    let floor = Arc::new(Floor::new(&server, session_id)?);
+    let floor = Arc::new(Floor::new(&server, &session_id.to_string())?);
     println!(
         "SDK vs floor (reqwest + hmac + serde_json), in-process reference server, documented 200 \
-         ({session_id}); {} calls x {} rounds, medians over rounds",
+         ({session_id}, {expected} attempts); {} calls x {} rounds, medians over rounds",
         args.calls, args.rounds
     );
     println!(
@@ -202,8 +212,18 @@ async fn bench(args: &Args) -> Result<(), String> {
     );
     for &concurrency in &args.concurrency {
         // Warm both connection pools before measuring.
-        measure(Contender::Sdk, &sdk, &floor, session_id, 200, concurrency).await?;
-        measure(Contender::Floor, &sdk, &floor, session_id, 200, concurrency).await?;
+        for contender in [Contender::Sdk, Contender::Floor] {
+            measure(
+                contender,
+                &sdk,
+                &floor,
+                session_id,
+                expected,
+                200,
+                concurrency,
+            )
+            .await?;
+        }
         let (mut sdk_times, mut floor_times) = (Vec::new(), Vec::new());
         for round in 0..args.rounds {
             let order = if round % 2 == 0 {
@@ -212,8 +232,16 @@ async fn bench(args: &Args) -> Result<(), String> {
                 [Contender::Floor, Contender::Sdk]
             };
             for contender in order {
-                let per_call =
-                    measure(contender, &sdk, &floor, session_id, args.calls, concurrency).await?;
+                let per_call = measure(
+                    contender,
+                    &sdk,
+                    &floor,
+                    session_id,
+                    expected,
+                    args.calls,
+                    concurrency,
+                )
+                .await?;
                 match contender {
                     Contender::Sdk => sdk_times.push(per_call),
                     Contender::Floor => floor_times.push(per_call),

@@ -3,10 +3,35 @@
 
 use std::time::Duration;
 
-use ::conformance::SpecValidator;
+use ::conformance::{Spec, SpecValidator};
 use bytes::Bytes;
 use http::HeaderMap;
 use veriff_attempts::{AUTH_CLIENT_HEADER, SIGNATURE_HEADER, signature};
+use veriff_spec::openapi::{self, Operation};
+
+/// The spec as these checks read it: its schemas compiled, and the operation.
+pub struct SpecView {
+    pub spec: Spec,
+    pub validator: SpecValidator,
+    pub operation: Operation,
+}
+
+impl SpecView {
+    /// Loads the workspace's spec and finds the SDK's operation in it.
+    pub fn load() -> Result<Self, String> {
+        let spec = Spec::load().map_err(|err| format!("cannot load the spec: {err}"))?;
+        let validator = SpecValidator::new(&spec)
+            .map_err(|err| format!("cannot compile the spec's schemas: {err}"))?;
+        let (path, method) = (veriff_attempts::spec::PATH, veriff_attempts::spec::METHOD);
+        let operation = openapi::operation(&spec, path, method)
+            .ok_or_else(|| format!("the spec has no {method} {path}"))?;
+        Ok(Self {
+            spec,
+            validator,
+            operation,
+        })
+    }
+}
 
 /// A response as received, before any parsing.
 pub struct Raw {
@@ -154,20 +179,40 @@ impl Raw {
         }
     }
 
+    /// The body as JSON, and the place of its schema in the spec.
+    pub fn documented_body(
+        &self,
+        view: &SpecView,
+    ) -> Result<(serde_json::Value, veriff_spec::Location), String> {
+        let status = self.status.to_string();
+        let schema = view
+            .operation
+            .body_schema(&view.spec, &status)
+            .ok_or_else(|| {
+                format!("HTTP {status} is not a status the spec documents with a body")
+            })?;
+        let json = serde_json::from_slice(&self.body)
+            .map_err(|err| format!("HTTP {status}: the body is not JSON: {err}"))?;
+        Ok((json, schema))
+    }
+
     /// Checks the response against the spec: a documented status, a body valid
     /// against that status's schema, a JSON content type, and a signature header
     /// of the documented form exactly where the spec lists one.
-    pub fn check_against_spec(&self, validator: &SpecValidator) -> Result<(), String> {
-        let schema = match self.status {
-            200 => "SessionAttemptsResponse",
-            400 | 401 | 404 | 500 => "ErrorResponse",
-            other => return Err(format!("HTTP {other} is not a status the spec documents")),
-        };
-        let json: serde_json::Value = serde_json::from_slice(&self.body)
-            .map_err(|err| format!("HTTP {}: the body is not JSON: {err}", self.status))?;
-        validator
-            .validate(schema, &json)
-            .map_err(|why| format!("HTTP {} body is not a valid {schema}: {why}", self.status))?;
+    pub fn check_against_spec(&self, view: &SpecView) -> Result<(), String> {
+        let (json, schema) = self.documented_body(view)?;
+        view.validator.validate_at(&schema, &json).map_err(|why| {
+            format!(
+                "HTTP {} body is not valid against {}: {why}",
+                self.status,
+                schema.dotted()
+            )
+        })?;
+        self.check_headers()
+    }
+
+    /// The content type and the signature header, as the spec documents them.
+    pub fn check_headers(&self) -> Result<(), String> {
         let content_type = self.header("content-type").unwrap_or_default();
         if !content_type.starts_with("application/json") {
             return Err(format!(
@@ -176,17 +221,18 @@ impl Raw {
             ));
         }
         let signatures = self.signatures();
-        match (self.status, signatures.as_slice()) {
-            (401, []) => Ok(()),
-            (401, _) => {
-                Err("401 carries X-HMAC-SIGNATURE, which the spec does not list".to_owned())
-            }
-            (_, [one]) if is_hex64(one) => Ok(()),
-            (status, [one]) => Err(format!(
+        let signed = veriff_attempts::spec::is_signed(self.status);
+        match (signed, self.status, signatures.as_slice()) {
+            (false, _, []) => Ok(()),
+            (false, status, _) => Err(format!(
+                "{status} carries X-HMAC-SIGNATURE, which the spec does not list for it"
+            )),
+            (true, _, [one]) if is_hex64(one) => Ok(()),
+            (true, status, [one]) => Err(format!(
                 "HTTP {status}: X-HMAC-SIGNATURE {:?} does not match ^[0-9a-fA-F]{{64}}$",
                 String::from_utf8_lossy(one)
             )),
-            (status, other) => Err(format!(
+            (true, status, other) => Err(format!(
                 "HTTP {status}: {} X-HMAC-SIGNATURE headers, expected one",
                 other.len()
             )),

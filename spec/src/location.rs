@@ -135,17 +135,11 @@ impl JsonPath {
         &self.steps
     }
 
-    /// The instance path of a jsonschema error, in this crate's notation.
-    pub fn from_validation(location: &jsonschema::paths::Location) -> Self {
-        use jsonschema::paths::LocationSegment;
-        let steps = location
-            .segments()
-            .map(|segment| match segment {
-                LocationSegment::Property(key) => Step::Key(key.into_owned()),
-                LocationSegment::Index(index) => Step::Index(index),
-            })
-            .collect();
-        Self { steps }
+    /// A path of the given steps, outermost first.
+    pub fn from_steps(steps: impl IntoIterator<Item = Step>) -> Self {
+        Self {
+            steps: steps.into_iter().collect(),
+        }
     }
 
     /// The RFC 6901 pointer of this path, for `serde_json::Value::pointer_mut`.

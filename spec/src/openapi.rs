@@ -278,6 +278,71 @@ fn members(spec: &Spec, at: &Location) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// One operation of the spec.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Operation {
+    /// The path template.
+    pub path: String,
+    /// The lower-case method, as the spec writes it.
+    pub method: String,
+    /// Where it is in the document.
+    pub at: Location,
+}
+
+/// Every operation, in document order.
+pub fn operations(spec: &Spec) -> Vec<Operation> {
+    let paths = Location::root().join("paths");
+    members(spec, &paths)
+        .into_iter()
+        .flat_map(|path| {
+            METHODS.iter().map(move |method| Operation {
+                path: path.clone(),
+                method: (*method).to_owned(),
+                at: Location::root().join_all(["paths", path.as_str(), method]),
+            })
+        })
+        .filter(|operation| spec.get(&operation.at).is_some())
+        .collect()
+}
+
+/// The operation with this path and (case-insensitive) method.
+pub fn operation(spec: &Spec, path: &str, method: &str) -> Option<Operation> {
+    operations(spec)
+        .into_iter()
+        .find(|op| op.path == path && op.method.eq_ignore_ascii_case(method))
+}
+
+impl Operation {
+    /// The documented statuses, in the spec's order.
+    pub fn statuses(&self, spec: &Spec) -> Vec<String> {
+        members(spec, &self.at.join("responses"))
+    }
+
+    /// The Response Object of a status, `$ref` followed.
+    pub fn response(&self, spec: &Spec, status: &str) -> Option<Location> {
+        let at = self.at.join_all(["responses", status]);
+        spec.resolve(&at).ok().map(|(at, _)| at)
+    }
+
+    /// The JSON body schema of a status (a place a `SpecValidator` validates at).
+    pub fn body_schema(&self, spec: &Spec, status: &str) -> Option<Location> {
+        let response = self.response(spec, status)?;
+        let content = response.join("content");
+        let media = members(spec, &content)
+            .into_iter()
+            .find(|media| media.starts_with("application/json"))?;
+        let schema = content.join_all([media.as_str(), "schema"]);
+        spec.get(&schema).is_some().then_some(schema)
+    }
+
+    /// The header names a status documents.
+    pub fn headers(&self, spec: &Spec, status: &str) -> Vec<String> {
+        self.response(spec, status)
+            .map(|response| members(spec, &response.join("headers")))
+            .unwrap_or_default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

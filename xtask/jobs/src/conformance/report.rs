@@ -44,10 +44,10 @@ impl Report {
         );
         let _ = writeln!(text, "{}", "-".repeat(width + 2 + 6 + 2 + 6 + 2 + 9));
         for row in &self.rows {
-            let result = if row.failure.is_some() {
-                "FAIL"
-            } else {
-                "pass"
+            let result = match (&row.failure, row.notes.is_empty()) {
+                (Some(_), _) => "FAIL",
+                (None, false) => "drift",
+                (None, true) => "pass",
             };
             let _ = writeln!(
                 text,
@@ -57,6 +57,12 @@ impl Report {
                 result,
                 millis(row.elapsed)
             );
+        }
+        for row in self.rows.iter().filter(|row| !row.notes.is_empty()) {
+            let _ = writeln!(text, "\nDRIFT (tolerated by the SDK): {}", row.check);
+            for line in &row.notes {
+                let _ = writeln!(text, "  {line}");
+            }
         }
         for row in self.rows.iter().filter(|row| row.failure.is_some()) {
             let _ = writeln!(text, "\nFAILED: {}", row.check);
@@ -101,7 +107,12 @@ impl Report {
                 escape(&row.check),
                 seconds(row.elapsed)
             );
-            let _ = write!(xml, "<system-out>cases: {}</system-out>", row.cases);
+            let mut out = format!("cases: {}", row.cases);
+            for note in &row.notes {
+                out.push_str("\ndrift: ");
+                out.push_str(note);
+            }
+            let _ = write!(xml, "<system-out>{}</system-out>", escape(&out));
             if let Some(failure) = &row.failure {
                 let first = failure.lines().next().unwrap_or_default();
                 let _ = write!(
@@ -153,6 +164,7 @@ mod tests {
             check: check.to_owned(),
             cases: 3,
             failure: failure.map(str::to_owned),
+            notes: Vec::new(),
             elapsed: Duration::from_millis(12),
         }
     }
@@ -177,6 +189,21 @@ mod tests {
             !Report::new("c".into(), vec![]).passed(),
             "no checks is not a pass"
         );
+    }
+
+    #[test]
+    fn drift_is_shown_without_failing() {
+        let mut drifted = row("live: drift", None);
+        drifted.notes = vec!["$.x: member `x` is not in the spec".into()];
+        let report = Report::new("live checks".into(), vec![drifted]);
+        let text = report.text();
+        assert!(text.contains("live: drift       3  drift"), "{text}");
+        assert!(
+            text.contains("DRIFT (tolerated by the SDK): live: drift\n  $.x: member `x`"),
+            "{text}"
+        );
+        assert!(report.passed());
+        assert!(report.junit().contains("drift: $.x: member `x`"));
     }
 
     #[test]
