@@ -161,7 +161,7 @@ async fn unknown_status_strings_and_timestamps_are_printed_as_received() {
     attempt["id"] = "0b6a2b8e-8f5e-4d7a-9e0b-3c2d1e0f9a8b".into();
     attempt["status"] = "escalated_to_human".into();
     attempt["createdTime"] = "2024-02-29T23:59:59.000Z".into();
-    attempt["riskScore"] = 1.into();
+    attempt["memberNotInTheSpec"] = 1.into();
     let base_url = serve_once(serde_json::to_vec(&body).expect("JSON"), "raw-secret");
     let output = veriff_with(
         &base_url,

@@ -13,12 +13,10 @@ use std::fmt;
 
 use serde_json::Value;
 
+use crate::checks::EXTENSIBLE;
 use crate::location::{JsonPath, Location};
 use crate::spec::Spec;
 use crate::validator::SpecValidator;
-
-/// The extension that marks an open enum.
-const EXTENSIBLE: &str = "x-extensible-enum";
 
 /// One thing a body has that the spec does not describe, and that the SDK keeps or
 /// ignores.
@@ -254,8 +252,9 @@ mod tests {
         let (spec, validator) = real();
         let (mut body, schema) = documented();
         body["verifications"][0]["status"] = "needs_manual_review".into();
-        body["verifications"][0]["riskScore"] = 0.3.into();
-        body["apiVersion"] = "2".into();
+        // Names no version of the spec will declare.
+        body["verifications"][0]["memberNotInTheSpec"] = 0.3.into();
+        body["anotherMemberNotInTheSpec"] = "2".into();
         let classified = classify(&spec, &validator, &schema, &body);
         assert_eq!(classified.invalid, None);
         let lines: Vec<String> = classified.drift.iter().map(ToString::to_string).collect();
@@ -264,9 +263,9 @@ mod tests {
         for expected in [
             "$.verifications[0].status: `needs_manual_review`",
             ".enum (an open enum: a compatible change)",
-            "$.verifications[0].riskScore: member `riskScore`",
+            "$.verifications[0].memberNotInTheSpec: member `memberNotInTheSpec`",
             "(type: number, optional)",
-            "$.apiVersion: member `apiVersion`",
+            "$.anotherMemberNotInTheSpec: member `anotherMemberNotInTheSpec`",
         ] {
             assert!(text.contains(expected), "{expected} in {text}");
         }

@@ -90,6 +90,24 @@ impl FromStr for Timestamp {
     }
 }
 
+/// For the generated builders, whose setters take `TryInto<Timestamp>`:
+/// `UserStatus::builder().created_at("2023-09-18T08:41:41.606Z")`.
+impl TryFrom<&str> for Timestamp {
+    type Error = TimestampError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+
+impl TryFrom<String> for Timestamp {
+    type Error = TimestampError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.instant.format("%Y-%m-%dT%H:%M:%S"))?;

@@ -205,8 +205,8 @@ async fn unknown_status_values_are_kept_and_unknown_fields_ignored() {
     // A documented body, then what Veriff may add: a member at every level and a
     // status value the spec does not list.
     let mut body = documented_body();
-    body["apiVersion"] = "2".into();
-    body["verifications"][0]["riskScore"] = 0.3.into();
+    body["anotherMemberNotInTheSpec"] = "2".into();
+    body["verifications"][0]["memberNotInTheSpec"] = 0.3.into();
     body["verifications"][0]["status"] = "needs_manual_review".into();
     body["verifications"][0]["userDefinedData"][0]["by"] = "me".into();
     let created = body["verifications"][0]["createdTime"].clone();

@@ -9,6 +9,9 @@
 //! fresh, so a stale file is reported with its diff and the fix, not as a compile
 //! error.
 
+mod semver;
+mod spec_diff;
+
 use std::ffi::OsString;
 use std::process::ExitCode;
 
@@ -34,6 +37,13 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// What a change of the spec means: every change since a revision, classed
+    /// breaking or compatible by Veriff's policy and by what the SDK tolerates,
+    /// its effect on the Rust API, and the version bump it calls for.
+    SpecDiff(spec_diff::Args),
+    /// Check the veriff-attempts API against its last release with
+    /// cargo-semver-checks: a breaking change needs a new version.
+    Semver(semver::Args),
     /// The main job: spec, generated code, conformance suite, and the SDK against
     /// the reference server (or, with --base-url, read-only live checks).
     /// `cargo xtask conformance --help` lists its options.
@@ -69,6 +79,8 @@ fn main() -> ExitCode {
             }
             Err(err) => fail(&err),
         },
+        Command::SpecDiff(args) => spec_diff::run(&root, &args),
+        Command::Semver(args) => semver::run(&root, &args),
         Command::Conformance { args } => jobs(&root, "conformance", args),
         Command::Bench { args } => jobs(&root, "bench", args),
     }

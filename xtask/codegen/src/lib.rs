@@ -14,6 +14,7 @@
 //! its output (rust-analyzer's rule for code generators): `cargo xtask generate`
 //! builds and repairs a generated file whatever state it is in.
 
+pub mod diff;
 mod facts;
 pub mod model;
 mod open_enum;
