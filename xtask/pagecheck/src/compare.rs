@@ -315,7 +315,7 @@ impl<'a> Checker<'a> {
                 rule: rule.to_owned(),
                 value: value.value.clone(),
                 example: subject.to_owned(),
-                path: "$".to_owned(),
+                path: "its Example line".to_owned(),
             };
             self.contradiction(&found, &target, value.line);
         }
