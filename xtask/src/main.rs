@@ -9,6 +9,7 @@
 //! fresh, so a stale file is reported with its diff and the fix, not as a compile
 //! error.
 
+mod page_check;
 mod semver;
 mod spec_diff;
 
@@ -53,6 +54,10 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<OsString>,
     },
+    /// Compare the saved text of Veriff's page with the spec: one line per
+    /// difference; exit 0 when they agree, 1 when they differ, 2 when the text is
+    /// not the page.
+    PageCheck(page_check::Args),
     /// Benchmark the SDK against a minimal hand-written client (built optimised).
     /// `cargo xtask bench --help` lists its options.
     #[command(disable_help_flag = true)]
@@ -82,6 +87,11 @@ fn main() -> ExitCode {
         Command::SpecDiff(args) => spec_diff::run(&root, &args),
         Command::Semver(args) => semver::run(&root, &args),
         Command::Conformance { args } => jobs(&root, "conformance", args),
+        Command::PageCheck(args) => ExitCode::from(page_check::run(
+            &args,
+            &mut std::io::stdout().lock(),
+            &mut std::io::stderr().lock(),
+        )),
         Command::Bench { args } => jobs(&root, "bench", args),
     }
 }

@@ -135,8 +135,35 @@ pub fn run(root: &Path, args: Args) -> ExitCode {
 async fn offline(root: &Path) -> Vec<Outcome> {
     let mut rows = vec![generated_code_is_fresh(root)];
     rows.extend(::conformance::run_offline());
+    rows.push(vendor_page_agrees(root));
     rows.extend(reference::run().await);
     rows
+}
+
+/// `cargo xtask page-check` on the saved vendor page: fails, listing every
+/// difference, when someone refreshes the page without updating the spec or
+/// edits the spec away from the page.
+fn vendor_page_agrees(root: &Path) -> Outcome {
+    let started = Instant::now();
+    let result = match pagecheck::check_file(&root.join(pagecheck::PAGE_FILE)) {
+        Ok(report) if report.agrees() => Ok(report.facts),
+        Ok(report) => Err(format!(
+            "{} difference(s); `cargo xtask page-check` shows them with the recorded ones:\n{}",
+            report.differences.len(),
+            report
+                .differences
+                .iter()
+                .map(|d| format!("- {d}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )),
+        Err(err) => Err(err.to_string()),
+    };
+    outcome(
+        format!("vendor page: {} agrees with the spec", pagecheck::PAGE_FILE),
+        result,
+        started,
+    )
 }
 
 fn generated_code_is_fresh(root: &Path) -> Outcome {
