@@ -7,11 +7,13 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///`ErrorResponse`
+    ///The body of every error response (400, 401, 404, 500).
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ErrorResponse {
+        ///Veriff's error code. Every example on the page uses 1101, a code absent from Veriff's published troubleshooting tables.
         pub code: ::std::string::String,
+        ///Human-readable description of the error.
         pub message: ::std::string::String,
         pub status: ErrorResponseStatus,
     }
@@ -71,7 +73,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`SessionAttemptsResponse`
+    ///The attempts of one verification session, newest first.
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SessionAttemptsResponse {
@@ -137,7 +139,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`SessionAttemptsResponseVerification`
+    ///One verification attempt.
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SessionAttemptsResponseVerification {
@@ -147,7 +149,9 @@ pub mod types {
         ///Unique identifier (ID) of the attempt.
         pub id: ::uuid::Uuid,
         pub status: crate::generated::types::AttemptStatus,
-        ///Array of objects describing the custom statuses defined by the user in Veriff Customer Portal.
+        /**Array of objects describing the custom statuses defined by the user in Veriff Customer Portal.
+
+Empty when none were set.*/
         #[serde(rename = "userDefinedData")]
         pub user_defined_data: ::std::vec::Vec<UserStatus>,
     }
@@ -156,7 +160,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`UserStatus`
+    ///A custom status set by a user in the Veriff Customer Portal.
     #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UserStatus {
@@ -580,6 +584,8 @@ pub mod types {
     }
     /**Verification session status.
 
+The page lists only created, started, submitted and resubmission_requested, yet its own examples return approved; this enum holds the nine values of Veriff's session status table. Clients must keep values they do not know.
+
 An open enum (`x-extensible-enum: true` in the spec): a variant per documented value, and [`Unknown`](Self::Unknown) for any other string, kept exactly as received and written back unchanged.
 
 # Writing code that survives new values
@@ -766,6 +772,8 @@ impl Client {
     /**List attempts IDs
 
 Returns list of verification attempts for a session, including attempt IDs, statuses, user-defined data, and creation timestamps
+
+From the page's implementation notes: attempts are returned in reverse chronological order (newest first); the order of properties in the real response can differ from the order in this document.
 
 Sends a `GET` request to `/v1/sessions/{id}/attempts`
 

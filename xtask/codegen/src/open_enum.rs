@@ -138,10 +138,15 @@ fn open_enum(name: &str, node: &Value) -> Result<OpenEnum, GenerateError> {
         ident: pascal_case(name),
         values,
         variants,
-        description: node
-            .get("description")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
+        // The page's words, then this project's note (`x-sdk-note`), as for the
+        // other generated types.
+        description: match (
+            node.get("description").and_then(Value::as_str),
+            node.get("x-sdk-note").and_then(Value::as_str),
+        ) {
+            (Some(text), Some(note)) => Some(format!("{text}\n\n{note}")),
+            (text, note) => text.or(note).map(str::to_owned),
+        },
     })
 }
 

@@ -60,7 +60,9 @@ fn settings(open_enums: &[OpenEnum], non_exhaustive: &[String]) -> GenerationSet
 
 /// Renders the SDK file for a loaded spec.
 pub fn render(spec: &Spec) -> Result<SdkFile, GenerateError> {
-    let api: openapiv3::OpenAPI = serde_json::from_value(spec.document().clone())
+    let mut document = spec.document().clone();
+    fold_notes(&mut document);
+    let api: openapiv3::OpenAPI = serde_json::from_value(document)
         .map_err(|err| GenerateError::Unsupported(format!("not OpenAPI 3.0: {err}")))?;
     let open_enums = open_enum::find(spec)?;
     let operations = facts::operations(spec)?;
@@ -87,6 +89,35 @@ pub fn render(spec: &Spec) -> Result<SdkFile, GenerateError> {
     let facts: syn::File = syn::parse2(facts::render(&operations)?)?;
     file.items.extend(facts.items);
     Ok(SdkFile { file, open_enums })
+}
+
+/// Appends each `x-sdk-note` to the `description` beside it, for the doc comments:
+/// the spec's descriptions say exactly what the vendor page says (the page check
+/// compares them), and what this project adds lives in `x-sdk-note`.
+fn fold_notes(node: &mut serde_json::Value) {
+    match node {
+        serde_json::Value::Object(object) => {
+            if let Some(note) = object
+                .get("x-sdk-note")
+                .and_then(|n| n.as_str())
+                .map(str::to_owned)
+            {
+                let description = match object.get("description").and_then(|d| d.as_str()) {
+                    Some(text) => format!("{text}\n\n{note}"),
+                    None => note,
+                };
+                object.insert("description".to_owned(), description.into());
+            }
+            for (key, child) in object.iter_mut() {
+                // Example values are data, whatever members they have.
+                if key != "example" && key != "examples" {
+                    fold_notes(child);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(fold_notes),
+        _ => {}
+    }
 }
 
 /// The items of progenitor's `pub mod types { ... }`.
