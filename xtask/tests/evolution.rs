@@ -4,7 +4,8 @@
 //! For each change a maintainer meets (a new optional property, a new required
 //! property with the examples carrying it, a new value of the attempt status enum,
 //! a new named example, a new error status using the error schema), it makes the
-//! change in a scratch copy of the workspace, then runs there: `cargo xtask
+//! change in a scratch copy of the workspace, in the spec and (where the page shows
+//! it) in the saved vendor page, as the maintainer's path goes, then runs there: `cargo xtask
 //! generate`, `generate --check`, the build of everything the conformance job links,
 //! the conformance crate's tests and `cargo xtask conformance`, and checks from the
 //! job's JUnit report that the new element is covered (more cases, new rows). Then
@@ -23,6 +24,7 @@ use std::process::Command;
 use std::time::Instant;
 
 const SPEC: &str = "openapi/veriff-attempts.yaml";
+const PAGE: &str = "openapi/vendor-page.txt";
 const GENERATED: &str = "sdk/src/generated.rs";
 
 /// The scratch area: a pristine copy, the working copy, and their target dir.
@@ -250,8 +252,31 @@ fn grew(before: &Report, after: &Report, row: &str, by: u64) {
 /// The end of `SessionAttemptsResponseVerification.properties` (its last property,
 /// `createdTime`, ends where the next schema begins).
 const AFTER_ATTEMPT_PROPERTIES: &str = "    AttemptStatus:\n      type: string\n";
+/// On the page, the end of the attempt's fields (its last field's example line
+/// ends just before): the next status.
+const PAGE_AFTER_ATTEMPT_FIELDS: &str = "\n400\n\nBad request\n";
+
+/// A field the page prints after the attempt's last one: name, type line,
+/// description, example (the page's layout).
+fn page_field(scratch: &Scratch, name: &str, ty: &str, description: &str, example: &str) {
+    edit(
+        scratch,
+        PAGE,
+        PAGE_AFTER_ATTEMPT_FIELDS,
+        &format!(
+            "Example2025-01-01T09:23:47.123Z\n{name}\n{ty}\n\n{description}\n\nExample{example}\n400\n"
+        ),
+    );
+}
 
 fn optional_property(scratch: &Scratch) {
+    page_field(
+        scratch,
+        "riskScore",
+        "number",
+        "Risk score of the attempt.",
+        "0.25",
+    );
     edit(
         scratch,
         SPEC,
@@ -263,6 +288,30 @@ fn optional_property(scratch: &Scratch) {
 }
 
 fn required_property(scratch: &Scratch) {
+    page_field(
+        scratch,
+        "attemptNumber",
+        "integer",
+        "Number of the attempt in its session, from 1.",
+        "1",
+    );
+    // Every documented attempt carries it, on the page (JSON) and in the spec.
+    let page = scratch.read(PAGE);
+    let mut updated = String::with_capacity(page.len() + 512);
+    for line in page.lines() {
+        if line.trim_start().starts_with("\"createdTime\": ") && !line.ends_with(',') {
+            updated.push_str(line);
+            updated.push_str(",\n      \"attemptNumber\": 1\n");
+        } else {
+            updated.push_str(line);
+            updated.push('\n');
+        }
+    }
+    assert!(
+        updated.len() > page.len(),
+        "no documented attempt found on the page"
+    );
+    scratch.write(PAGE, &updated);
     edit(
         scratch,
         SPEC,
@@ -277,7 +326,6 @@ fn required_property(scratch: &Scratch) {
         "required: [id, status, userDefinedData, createdTime]",
         "required: [id, status, userDefinedData, createdTime, attemptNumber]",
     );
-    // Every documented attempt carries it.
     let text = scratch.read(SPEC);
     let mut out = String::with_capacity(text.len() + 512);
     for line in text.lines() {
@@ -306,6 +354,12 @@ fn enum_value(scratch: &Scratch) {
 fn named_example(scratch: &Scratch) {
     edit(
         scratch,
+        PAGE,
+        "}\nExpand All\n",
+        "}\nattempt_resubmission_requested\n\nAttempt whose resubmission was requested\n\n{\n  \"status\": \"success\",\n  \"verifications\": [\n    {\n      \"id\": \"5d0a5a6e-7a1b-4c2d-9e3f-4a5b6c7d8e9f\",\n      \"status\": \"resubmission_requested\",\n      \"userDefinedData\": [],\n      \"createdTime\": \"2024-03-01T10:00:00.000Z\"\n    }\n  ]\n}\nExpand All\n",
+    );
+    edit(
+        scratch,
         SPEC,
         "        \"400\":\n",
         "                attempt_resubmission_requested:\n                  summary: Attempt whose resubmission was requested\n                  value:\n                    status: success\n                    verifications:\n                      - id: 5d0a5a6e-7a1b-4c2d-9e3f-4a5b6c7d8e9f\n                        status: resubmission_requested\n                        userDefinedData: []\n                        createdTime: \"2024-03-01T10:00:00.000Z\"\n        \"400\":\n",
@@ -315,38 +369,34 @@ fn named_example(scratch: &Scratch) {
 fn error_status(scratch: &Scratch) {
     edit(
         scratch,
+        PAGE,
+        "404\n\nSession not found\n",
+        "403\n\nForbidden - the integration is not active\n\nHeaders\nContent-Type\nstring\nResponse content type.\nExampleapplication/json\nX-AUTH-CLIENT\nstring\nAPI key echoed back in response.\nExampleyour-api-key\nX-HMAC-SIGNATURE\nstring\nResponse body signed with the shared secret key.\nobject\nstatus\nstring\nValid values[ \"fail\" ]\nExamplefail\ncode\nstring\nExample1804\nmessage\nstring\nExampleIntegration with the API key is not active.\n404\n\nSession not found\n",
+    );
+    edit(
+        scratch,
         SPEC,
         "        \"404\":\n",
-        "        \"403\":\n          description: Forbidden - the integration is not active\n          headers:\n            Content-Type:\n              $ref: \"#/components/headers/ContentType\"\n            X-AUTH-CLIENT:\n              $ref: \"#/components/headers/AuthClientEcho\"\n            X-HMAC-SIGNATURE:\n              $ref: \"#/components/headers/ResponseSignature\"\n          content:\n            application/json:\n              schema:\n                $ref: \"#/components/schemas/ErrorResponse\"\n              examples:\n                integration_not_active:\n                  summary: An inactive integration\n                  value:\n                    status: fail\n                    code: \"1804\"\n                    message: Integration with the API key is not active.\n        \"404\":\n",
+        "        \"403\":\n          description: Forbidden - the integration is not active\n          headers:\n            Content-Type:\n              $ref: \"#/components/headers/ContentType\"\n            X-AUTH-CLIENT:\n              $ref: \"#/components/headers/AuthClientEcho\"\n            X-HMAC-SIGNATURE:\n              $ref: \"#/components/headers/ErrorResponseSignature\"\n          content:\n            application/json:\n              schema:\n                $ref: \"#/components/schemas/ErrorResponse\"\n              examples:\n                integration_not_active:\n                  summary: The page's field examples of the 403 response\n                  x-vendor-page-field-examples: true\n                  value:\n                    status: fail\n                    code: \"1804\"\n                    message: Integration with the API key is not active.\n        \"404\":\n",
     );
 }
 
+/// The changes; applied all at once in this order, so the required property comes
+/// last and reaches every documented attempt, the new example's too.
 fn changes() -> Vec<Change> {
     vec![
         Change {
             name: "a new optional property",
             apply: optional_property,
             covered: |before, after| {
-                // One more property, seen in both directions.
+                // One more property, seen in both directions, and on the page.
                 grew(before, after, "coverage: every property", 2);
+                assert!(after.cases("vendor page:") > before.cases("vendor page:"));
             },
             spec_diff: &[
                 "compatible  /components/schemas/SessionAttemptsResponseVerification/properties/riskScore",
                 "risk_score: Option<f64> added (minor",
                 "version bump: minor",
-            ],
-        },
-        Change {
-            name: "a new required property, the examples carrying it",
-            apply: required_property,
-            covered: |before, after| {
-                grew(before, after, "coverage: every property", 2);
-                // The property's own example is checked too.
-                grew(before, after, "examples: valid against their schema", 1);
-            },
-            spec_diff: &[
-                "property `attemptNumber` added (required, integer)",
-                "attempt_number: i64 added (minor",
             ],
         },
         Change {
@@ -399,6 +449,19 @@ fn changes() -> Vec<Change> {
             spec_diff: &[
                 "response status 403 added (signed, schema ErrorResponse)",
                 "version bump: minor",
+            ],
+        },
+        Change {
+            name: "a new required property, the examples carrying it",
+            apply: required_property,
+            covered: |before, after| {
+                grew(before, after, "coverage: every property", 2);
+                // The property's own example is checked too.
+                grew(before, after, "examples: valid against their schema", 1);
+            },
+            spec_diff: &[
+                "property `attemptNumber` added (required, integer)",
+                "attempt_number: i64 added (minor",
             ],
         },
     ]
