@@ -98,14 +98,14 @@ impl Source {
 
 /// Reads entries one line at a time.
 pub struct Entries<R> {
-    reader: R,
+    reader: BufReader<R>,
     line: u64,
     offset: u64,
     buf: Vec<u8>,
 }
 
-impl<R: BufRead> Entries<R> {
-    pub fn new(reader: R) -> Self {
+impl<R: Read> Entries<R> {
+    pub fn new(reader: BufReader<R>) -> Self {
         Self {
             reader,
             line: 0,
@@ -153,6 +153,12 @@ impl<R: BufRead> Entries<R> {
         }
     }
 
+    /// Whether the next line needs another read from the source (which may block:
+    /// a terminal, a slow pipe).
+    pub fn exhausted(&self) -> bool {
+        self.reader.buffer().is_empty()
+    }
+
     /// Reads one line into `buf` (without its `\n`), keeping at most [`MAX_LINE`]
     /// bytes; returns whether the line was longer, or `None` at the end.
     fn read_line(&mut self) -> io::Result<Option<bool>> {
@@ -190,21 +196,26 @@ impl<R: BufRead> Entries<R> {
 /// What the reader thread sends.
 #[derive(Debug)]
 pub enum Item {
-    /// A line to scan.
-    Entry(Entry),
+    /// Lines to scan, in input order.
+    Entries(Vec<Entry>),
     /// The input ended; `skipped` entries were already in the output (`--resume`).
     End { skipped: u64 },
     /// Reading the input (or the output being resumed) failed.
     Failed(String),
 }
 
-/// How many entries wait between the reader thread and the scan: enough to keep
-/// requests flowing, small enough to keep memory flat.
-pub const QUEUE: usize = 1024;
+/// Entries travel in batches of up to this many, so that the reader thread and the
+/// scan wake each other once per batch, not once per line.
+pub const BATCH: usize = 256;
+/// Batches waiting between the reader thread and the scan: enough to keep requests
+/// flowing, few enough to keep memory flat.
+pub const QUEUE: usize = 4;
 
 /// Reads `reader` on its own thread (blocking reads, including a terminal or a
 /// pipe, never hold up the runtime), drops the entries `skip` says are done, and
-/// sends the rest in order. Stops when the receiver is dropped.
+/// sends the rest in order. A batch is sent when it is full or when the next line
+/// is not read yet, so that ids typed or trickling in are not held back. Stops
+/// when the receiver is dropped.
 pub fn spawn_reader<S>(
     reader: Box<dyn Read + Send>,
     mut skip: S,
@@ -218,21 +229,27 @@ where
         .spawn(move || {
             let mut entries = Entries::new(BufReader::with_capacity(64 * 1024, reader));
             let mut skipped = 0;
+            let mut batch = Vec::with_capacity(BATCH);
             let last = loop {
                 match entries.next_entry() {
                     Ok(Some(entry)) => match skip(&entry) {
                         Ok(true) => skipped += 1,
-                        Ok(false) => {
-                            if tx.blocking_send(Item::Entry(entry)).is_err() {
-                                return;
-                            }
-                        }
+                        Ok(false) => batch.push(entry),
                         Err(err) => break Item::Failed(err.to_string()),
                     },
                     Ok(None) => break Item::End { skipped },
                     Err(err) => break Item::Failed(err.to_string()),
                 }
+                if batch.len() >= BATCH || (!batch.is_empty() && entries.exhausted()) {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    if tx.blocking_send(Item::Entries(full)).is_err() {
+                        return;
+                    }
+                }
             };
+            if !batch.is_empty() && tx.blocking_send(Item::Entries(batch)).is_err() {
+                return;
+            }
             let _ = tx.blocking_send(last);
         })?;
     Ok(rx)
@@ -243,7 +260,7 @@ mod tests {
     use super::*;
 
     fn entries(input: &[u8]) -> Vec<Entry> {
-        let mut reader = Entries::new(io::BufReader::with_capacity(7, input));
+        let mut reader = Entries::new(BufReader::with_capacity(7, input));
         let mut all = Vec::new();
         while let Ok(Some(entry)) = reader.next_entry() {
             all.push(entry);

@@ -22,7 +22,7 @@ pub mod record;
 mod resume;
 mod stop;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -292,16 +292,30 @@ impl Scan {
     /// or something stops the scan. Returns why it stopped.
     async fn run(&mut self, mut entries: mpsc::Receiver<Item>, mut signals: StopSignals) -> Stop {
         let mut next_seq: u64 = 0;
+        // The current batch from the reader thread (at most input::BATCH entries).
+        let mut queued: VecDeque<Entry> = VecDeque::new();
         let mut input_open = true;
         let mut stop: Option<Stop> = None;
         loop {
-            let accepting = stop.is_none() && input_open;
+            // Start everything that may start now, without waiting.
+            while stop.is_none() && self.has_room(next_seq) && self.rate_allows() {
+                let Some(entry) = queued.pop_front() else {
+                    break;
+                };
+                let seq = next_seq;
+                next_seq += 1;
+                if let Err(err) = self.start(seq, entry) {
+                    self.tasks.abort_all();
+                    stop = Some(output_stop(err));
+                }
+            }
+            let accepting = stop.is_none() && (input_open || !queued.is_empty());
             if !accepting && self.tasks.is_empty() {
                 break;
             }
-            let room = self.tasks.len() < self.concurrency && self.order.has_room(next_seq);
+            let room = self.has_room(next_seq);
             let now = Instant::now();
-            let start_at = self.rate.as_ref().map_or(now, |rate| rate.ready_at(now));
+            let rate_at = self.rate.as_ref().map_or(now, |rate| rate.ready_at(now));
             let flush_at = self.last_flush + FLUSH_EVERY;
             tokio::select! {
                 biased;
@@ -331,18 +345,10 @@ impl Scan {
                         stop = Some(output_stop(err));
                     }
                 }
-                item = async {
-                    sleep_until(start_at).await;
-                    entries.recv().await
-                }, if accepting && room => match item {
-                    Some(Item::Entry(entry)) => {
-                        let seq = next_seq;
-                        next_seq += 1;
-                        if let Err(err) = self.start(seq, entry) {
-                            self.tasks.abort_all();
-                            stop = Some(output_stop(err));
-                        }
-                    }
+                // --rate: wait for the next start.
+                () = sleep_until(rate_at), if accepting && room && !queued.is_empty() && rate_at > now => {}
+                item = entries.recv(), if accepting && room && queued.is_empty() && input_open => match item {
+                    Some(Item::Entries(batch)) => queued.extend(batch),
                     Some(Item::End { skipped }) => {
                         self.skipped = skipped;
                         input_open = false;
@@ -364,6 +370,20 @@ impl Scan {
             (_, Err(err)) => output_stop(err),
             (stop, Ok(())) => stop.unwrap_or(Stop::Finished),
         }
+    }
+
+    /// Whether entry `seq` may start: a request slot is free and its record would
+    /// fit in the reorder buffer.
+    fn has_room(&self, seq: u64) -> bool {
+        self.tasks.len() < self.concurrency && self.order.has_room(seq)
+    }
+
+    /// Whether `--rate` lets a request start now.
+    fn rate_allows(&self) -> bool {
+        let now = Instant::now();
+        self.rate
+            .as_ref()
+            .is_none_or(|rate| rate.ready_at(now) <= now)
     }
 
     /// Starts a session's request, or records a malformed line at once.
