@@ -551,7 +551,7 @@ impl Scan {
                 EXIT_INTERRUPTED
             }
             Stop::Unauthorised(failure) => {
-                report_unauthorised(&failure, &written);
+                report_unauthorised(&failure, &written, to_file);
                 EXIT_API
             }
             Stop::Output(err) => {
@@ -573,17 +573,19 @@ impl Scan {
     }
 }
 
-fn report_unauthorised(failure: &Failure, written: &str) {
+fn report_unauthorised(failure: &Failure, written: &str, to_file: bool) {
     let code = failure.code.as_deref().unwrap_or("");
+    let then = if to_file {
+        "then rerun the same command with --resume"
+    } else {
+        "then run the scan again"
+    };
     error_with_hint(
         &format!(
             "Veriff refused the credentials (HTTP 401, code {code}: {}), so the scan stopped; {written}",
             failure.message
         ),
-        Some(&format!(
-            "{}; then rerun with --resume",
-            hint::for_unauthorised(code)
-        )),
+        Some(&format!("{}; {then}", hint::for_unauthorised(code))),
     );
 }
 
