@@ -4,11 +4,21 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use veriff_attempts::{Client, Error, SessionAttemptsResponse, SessionId};
+use veriff_attempts::{Attempt, Error, SessionAttemptsResponse, SessionId};
 
-use crate::output::{
-    self, EXIT_API, EXIT_INTERNAL, EXIT_RESPONSE, EXIT_SIGNATURE, EXIT_TRANSPORT, EXIT_USAGE,
-};
+use crate::connection::{Connection, parse_timeout};
+use crate::hint;
+use crate::output::{self, EXIT_INTERNAL};
+
+pub const EXAMPLES: &str = "\
+Examples:
+  export VERIFF_BASE_URL=https://stationapi.veriff.com VERIFF_API_KEY=... VERIFF_SHARED_SECRET=...
+  veriff attempts f04bdb47-d3be-4b28-b028-a652feb060b5
+  veriff attempts f04bdb47-d3be-4b28-b028-a652feb060b5 --output json | jq '.verifications[].status'
+  veriff -v attempts f04bdb47-d3be-4b28-b028-a652feb060b5 --timeout 5
+
+Exit status: 0 listed, 2 bad arguments or settings (nothing sent), 3 API error,
+4 missing or bad response signature, 5 unusable response, 6 no response.";
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -19,43 +29,21 @@ pub struct Args {
     #[arg(long, value_enum)]
     output: Option<Format>,
 
-    /// Seconds allowed for the whole command's call, retries included (e.g. 2.5);
-    /// each request gets the same bound [default: 30 per request, 60 in all].
+    /// Seconds allowed for the whole call, retries included (e.g. 2.5); each request
+    /// gets the same bound [default: 30 per request, 60 in all].
     #[arg(long, value_name = "SECS", value_parser = parse_timeout)]
     timeout: Option<Duration>,
 
-    /// API URL, e.g. https://stationapi.veriff.com (see your integration's page).
-    #[arg(long, env = "VERIFF_BASE_URL")]
-    base_url: String,
-
-    /// The integration's API key.
-    #[arg(long, env = "VERIFF_API_KEY", hide_env_values = true)]
-    api_key: String,
-
-    /// The integration's shared secret (prefer the environment variable: arguments
-    /// are visible to other users of the machine).
-    #[arg(long, env = "VERIFF_SHARED_SECRET", hide_env_values = true)]
-    shared_secret: String,
+    #[command(flatten)]
+    connection: Connection,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum Format {
-    /// One row per attempt.
+    /// One row per attempt: id, status, created time (UTC), custom statuses.
     Table,
     /// The response object as the SDK parsed it.
     Json,
-}
-
-fn parse_timeout(value: &str) -> Result<Duration, String> {
-    let seconds: f64 = value
-        .parse()
-        .map_err(|_| format!("{value:?} is not a number of seconds"))?;
-    if !(seconds > 0.0 && seconds <= 86_400.0) {
-        return Err(format!(
-            "{value:?} must be more than 0 and at most 86400 seconds"
-        ));
-    }
-    Ok(Duration::from_secs_f64(seconds))
 }
 
 pub async fn run(args: Args) -> ExitCode {
@@ -64,16 +52,9 @@ pub async fn run(args: Args) -> ExitCode {
         Ok(id) => id,
         Err(err) => return fail(&Error::InvalidInput(err)),
     };
-    let mut builder = Client::builder()
-        .base_url(args.base_url)
-        .api_key(args.api_key)
-        .shared_secret(args.shared_secret);
-    if let Some(timeout) = args.timeout {
-        builder = builder.request_timeout(timeout).deadline(timeout);
-    }
-    let client = match builder.build() {
+    let client = match args.connection.client(args.timeout, None) {
         Ok(client) => client,
-        Err(err) => return fail(&err),
+        Err(code) => return ExitCode::from(code),
     };
     let response = match client.list_attempts(session_id).await {
         Ok(response) => response,
@@ -98,23 +79,28 @@ pub async fn run(args: Args) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             output::error_line(&err);
-            ExitCode::from(EXIT_INTERNAL)
+            ExitCode::from(output::EXIT_IO)
         }
     }
 }
 
 fn fail(error: &Error) -> ExitCode {
-    output::error_line(error);
-    ExitCode::from(match error.last_attempt() {
-        Error::Api { .. } => EXIT_API,
-        Error::SignatureMissing { .. } | Error::SignatureInvalid { .. } => EXIT_SIGNATURE,
-        Error::Decode { .. } | Error::UnexpectedStatus { .. } | Error::BodyTooLarge { .. } => {
-            EXIT_RESPONSE
-        }
-        Error::Timeout(_) | Error::Transport(_) => EXIT_TRANSPORT,
-        Error::InvalidInput(_) => EXIT_USAGE,
-        _ => EXIT_INTERNAL,
-    })
+    output::error_with_hint(&output::error_text(error), hint::for_error(error));
+    ExitCode::from(hint::exit_code(error))
+}
+
+/// An attempt's custom statuses as one cell: `statusCode (reasonCode); ...`
+/// (`statusCode` alone when there is no reason code); empty when there are none.
+pub fn custom_statuses(attempt: &Attempt) -> String {
+    let custom: Vec<String> = attempt
+        .user_defined_data
+        .iter()
+        .map(|s| match &s.reason_code {
+            Some(reason) => format!("{} ({reason})", s.status_code),
+            None => s.status_code.clone(),
+        })
+        .collect();
+    custom.join("; ")
 }
 
 /// One row per attempt: id, status, creation time, custom statuses.
@@ -123,24 +109,16 @@ fn table(response: &SessionAttemptsResponse) -> String {
         .verifications
         .iter()
         .map(|attempt| {
-            let custom: Vec<String> = attempt
-                .user_defined_data
-                .iter()
-                .map(|s| match &s.reason_code {
-                    Some(reason) => format!("{} ({reason})", s.status_code),
-                    None => s.status_code.clone(),
-                })
-                .collect();
+            let custom = custom_statuses(attempt);
             [
                 attempt.id.to_string(),
-                attempt.status.to_string(),
-                attempt
-                    .created_time
-                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                attempt.status.as_str().to_owned(),
+                // Veriff's timestamps are UTC; written back with the digits received.
+                attempt.created_time.to_string(),
                 if custom.is_empty() {
                     "-".to_owned()
                 } else {
-                    custom.join(", ")
+                    custom
                 },
             ]
         })
@@ -159,7 +137,7 @@ fn table(response: &SessionAttemptsResponse) -> String {
             .zip(widths)
             .map(|(cell, width)| format!("{cell:<width$}"))
             .collect();
-        text.push_str(cells.join("  ").trim_end());
+        text.push_str(output::one_line(cells.join("  ").trim_end()).as_str());
         text.push('\n');
     }
     if rows.is_empty() {

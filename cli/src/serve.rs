@@ -15,6 +15,19 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// Sessions listed at start-up; the rest are counted.
 const LISTED_SESSIONS: usize = 20;
 
+pub const EXAMPLES: &str = "\
+Examples:
+  veriff serve --api-key my-key --shared-secret my-secret
+  veriff serve --addr 127.0.0.1:0 --api-key my-key --shared-secret s1 --shared-secret s2
+  veriff serve --api-key my-key --shared-secret my-secret --fixtures fixtures.json
+
+  Then, in another terminal:
+  VERIFF_BASE_URL=http://127.0.0.1:8080 VERIFF_API_KEY=my-key VERIFF_SHARED_SECRET=my-secret \\
+    veriff attempts 00000000-0000-4000-8000-000000000002
+
+Fixture files and faults: see mock/README.md. Ctrl-C or SIGTERM stops it (exit 0);
+2 bad arguments or fixture file, 6 the address cannot be used.";
+
 #[derive(clap::Args)]
 pub struct Args {
     /// Address to listen on (port 0 picks a free port).

@@ -261,6 +261,11 @@ async fn an_invalid_session_id_is_refused_before_sending() {
         "{}",
         stderr(&output)
     );
+    assert!(
+        stderr(&output).contains("hint: session id must be a UUID"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[tokio::test]
@@ -282,6 +287,56 @@ async fn missing_settings_are_named() {
         err.contains("--base-url") && err.contains("--api-key") && err.contains("--shared-secret"),
         "{err}"
     );
+    assert_eq!(err.lines().count(), 1, "{err}");
+
+    // Only the secret missing: the hint names it.
+    let output = tokio::task::spawn_blocking(|| {
+        Command::new(VERIFF)
+            .args(["attempts", builtin::NO_ATTEMPTS_ID])
+            .env("VERIFF_BASE_URL", "http://127.0.0.1:1")
+            .env("VERIFF_API_KEY", "key")
+            .env_remove("VERIFF_SHARED_SECRET")
+            .output()
+    })
+    .await
+    .expect("join")
+    .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("error: no shared secret given; hint: set VERIFF_SHARED_SECRET"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn every_failure_is_one_line_with_a_hint() {
+    let server = MockServer::start().await.expect("server");
+    let wrong_secret = veriff_with(
+        server.base_url(),
+        server.api_key(),
+        "not-the-secret",
+        &["attempts", builtin::NO_ATTEMPTS_ID],
+    )
+    .await;
+    let unknown = veriff(&server, &["attempts", builtin::UNKNOWN_SESSION]).await;
+    let bad_base_url = veriff_with(
+        "stationapi.veriff.com",
+        "k",
+        "s",
+        &["attempts", builtin::NO_ATTEMPTS_ID],
+    )
+    .await;
+    for (output, hint) in [
+        (wrong_secret, "hint: check VERIFF_SHARED_SECRET"),
+        (unknown, "hint: no such session"),
+        (bad_base_url, "hint: set VERIFF_BASE_URL"),
+    ] {
+        let err = stderr(&output);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with("error: ") && err.contains(hint), "{err}");
+    }
 }
 
 #[tokio::test]
