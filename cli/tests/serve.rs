@@ -8,7 +8,13 @@ use std::time::{Duration, Instant};
 const VERIFF: &str = env!("CARGO_BIN_EXE_veriff");
 const API_KEY: &str = "0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6";
 const SECRET: &str = "serve-test-secret-value";
-const SESSION: &str = "00000000-0000-4000-8000-000000000002";
+/// A built-in session with several attempts (the data set comes from the spec).
+fn several() -> veriff_mock::builtin::Session {
+    veriff_mock::builtin::documented()
+        .into_iter()
+        .max_by_key(|session| session.attempts().len())
+        .unwrap_or_else(|| panic!("the spec documents no 200 example"))
+}
 
 fn serve(addr: &str, extra: &[&str]) -> Command {
     let mut command = Command::new(VERIFF);
@@ -78,7 +84,14 @@ fn serves_logs_each_request_and_stops_cleanly_on_ctrl_c() {
         .map_while(Result::ok)
         .take_while(|line| !line.starts_with("Press Ctrl-C"))
         .collect();
-    assert!(banner.iter().any(|line| line.contains(SESSION) && line.contains("multiple_attempts_mixed_statuses")), "{banner:?}");
+    let session = several();
+    let id = session.session_id.to_string();
+    assert!(
+        banner
+            .iter()
+            .any(|line| line.contains(&id) && line.contains(session.name)),
+        "{banner:?}"
+    );
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -90,8 +103,11 @@ fn serves_logs_each_request_and_stops_cleanly_on_ctrl_c() {
         .shared_secret(SECRET)
         .build()
         .unwrap_or_else(|err| panic!("{err}"));
-    let listed = runtime.block_on(client.list_attempts(SESSION));
-    assert_eq!(listed.map(|r| r.verifications.len()).ok(), Some(2));
+    let listed = runtime.block_on(client.list_attempts(session.session_id));
+    assert_eq!(
+        listed.map(|r| r.verifications.len()).ok(),
+        Some(session.attempts().len())
+    );
 
     let interrupted = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
@@ -120,7 +136,7 @@ fn serves_logs_each_request_and_stops_cleanly_on_ctrl_c() {
     let line = request_lines[0];
     for part in [
         "method=GET",
-        &format!("path=/v1/sessions/{SESSION}/attempts"),
+        &format!("path={}", veriff_attempts::spec::PATH.replace("{id}", &id)),
         "status=200",
         "latency=",
     ] {
@@ -135,6 +151,7 @@ fn serves_logs_each_request_and_stops_cleanly_on_ctrl_c() {
 
 #[test]
 fn a_bad_fixture_file_fails_naming_the_file_and_the_json_path() {
+    const SESSION: &str = "00000000-0000-4000-8000-0000000000aa";
     let dir = std::env::temp_dir().join(format!("veriff-serve-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|err| panic!("{err}"));
     let path = dir.join("fixtures.json");

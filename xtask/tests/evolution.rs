@@ -263,9 +263,7 @@ fn page_field(scratch: &Scratch, name: &str, ty: &str, description: &str, exampl
         scratch,
         PAGE,
         PAGE_AFTER_ATTEMPT_FIELDS,
-        &format!(
-            "Example2025-01-01T09:23:47.123Z\n{name}\n{ty}\n\n{description}\n\nExample{example}\n400\n"
-        ),
+        &format!("\n{name}\n{ty}\n\n{description}\n\nExample{example}{PAGE_AFTER_ATTEMPT_FIELDS}"),
     );
 }
 
