@@ -90,20 +90,66 @@ pub fn run_offline() -> Vec<Outcome> {
     }
 }
 
-/// Runs every check of [`all_checks`] on a suite, timing each.
+/// Runs every check of [`all_checks`] on a suite, timing each, on as many threads
+/// as the machine has cores; the outcomes keep the checks' order.
 pub fn run_checks(suite: &Suite) -> Vec<Outcome> {
-    all_checks(suite.spec())
-        .iter()
-        .map(|check| {
-            let start = Instant::now();
-            let report = check.run(suite);
-            Outcome {
+    let checks = all_checks(suite.spec());
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(checks.len().max(1));
+    // The property checks are the long ones: start them first, so that the
+    // short ones fill the gaps at the end.
+    let mut order: Vec<usize> = (0..checks.len()).collect();
+    order.sort_by_key(|&index| !checks[index].name.starts_with("prop"));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<std::sync::Mutex<Option<Outcome>>> =
+        checks.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while let Some(&index) =
+                    order.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                {
+                    let check = &checks[index];
+                    let start = Instant::now();
+                    // A check that panics is a bug in it: report it as that check's
+                    // failure and go on with the others.
+                    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        check.run(suite)
+                    }));
+                    let report = run.unwrap_or_else(|panic| {
+                        let why = panic
+                            .downcast_ref::<String>()
+                            .map(String::as_str)
+                            .or_else(|| panic.downcast_ref::<&str>().copied())
+                            .unwrap_or("no message");
+                        Report::failed(0, format!("the check panicked: {why}"))
+                    });
+                    let outcome = Outcome {
+                        check: check.name.clone(),
+                        cases: report.cases,
+                        failure: report.failure,
+                        notes: Vec::new(),
+                        elapsed: start.elapsed(),
+                    };
+                    if let Ok(mut slot) = results[index].lock() {
+                        *slot = Some(outcome);
+                    }
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .zip(&checks)
+        .map(|(slot, check)| {
+            slot.into_inner().ok().flatten().unwrap_or_else(|| Outcome {
                 check: check.name.clone(),
-                cases: report.cases,
-                failure: report.failure,
+                cases: 0,
+                failure: Some("the check did not finish".to_owned()),
                 notes: Vec::new(),
-                elapsed: start.elapsed(),
-            }
+                elapsed: Duration::ZERO,
+            })
         })
         .collect()
 }

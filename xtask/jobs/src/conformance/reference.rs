@@ -6,6 +6,8 @@
 //! answers with come from the spec (through `veriff_attempts::spec`), so a new
 //! documented status or example is exercised here without an edit.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
 use ::conformance::Outcome;
@@ -39,50 +41,43 @@ fn page_code(status: u16) -> Option<String> {
 
 /// Every check against the reference server, as report rows.
 pub async fn run() -> Vec<Outcome> {
-    let mut rows = vec![
-        timed(
+    // Every check has servers of its own: they run concurrently (mostly waiting
+    // on sockets, delays and retry backoff), and the rows keep this order.
+    let mut checks: Vec<Pin<Box<dyn Future<Output = Outcome> + '_>>> = vec![
+        Box::pin(timed(
             "reference server: each documented 200 example via the SDK",
             documented_examples(),
-        )
-        .await,
-        timed(
+        )),
+        Box::pin(timed(
             "reference server: every response valid against the spec",
             responses_valid_against_spec(),
-        )
-        .await,
-        timed(
+        )),
+        Box::pin(timed(
             "reference server: 401 codes 1801 1802 1803 1812 1818",
             unauthorized_codes(),
-        )
-        .await,
-        timed(
+        )),
+        Box::pin(timed(
             "reference server: every documented error status via the SDK",
             error_statuses(),
-        )
-        .await,
-        timed(
+        )),
+        Box::pin(timed(
             "reference server: up to five shared secrets",
             several_secrets(),
-        )
-        .await,
-        timed(
+        )),
+        Box::pin(timed(
             "reference server: 405 for other methods, 404 for other paths",
             methods_and_paths(),
-        )
-        .await,
+        )),
     ];
     for case in fault_cases() {
         let check = format!("fault: {} -> {}", case.fault, case.expected);
-        rows.push(timed(check, run_fault_case(case)).await);
+        checks.push(Box::pin(timed(check, run_fault_case(case))));
     }
-    rows.push(
-        timed(
-            "fault: status 503 twice, then the answer (with and without retries)",
-            fail_then_succeed(),
-        )
-        .await,
-    );
-    rows
+    checks.push(Box::pin(timed(
+        "fault: status 503 twice, then the answer (with and without retries)",
+        fail_then_succeed(),
+    )));
+    futures_util::future::join_all(checks).await
 }
 
 async fn start(builder: MockServerBuilder) -> Result<RunningServer, String> {
@@ -594,13 +589,17 @@ async fn run_fault_case(case: FaultCase) -> Result<u64, String> {
         ))
     };
     tally.case("SDK outcome", result);
+    // Retries are off: never a second request. (A request the client gave up on
+    // before the server read it, under a short timeout, may not be counted at all.)
     let requests = server.requests_for(session());
-    let once = if requests == 1 {
+    let once = if requests <= 1 {
         Ok(())
     } else {
-        Err(format!("the server saw {requests} requests, expected 1"))
+        Err(format!(
+            "the server saw {requests} requests with retries off, expected at most 1"
+        ))
     };
-    tally.case("one request", once);
+    tally.case("no retry", once);
     tally.finish()
 }
 

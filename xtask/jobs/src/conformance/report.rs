@@ -8,11 +8,13 @@ use ::conformance::Outcome;
 pub struct Report {
     title: String,
     rows: Vec<Outcome>,
+    /// Wall-clock time of the whole run (rows overlap: they run concurrently).
+    wall: Duration,
 }
 
 impl Report {
-    pub fn new(title: String, rows: Vec<Outcome>) -> Self {
-        Self { title, rows }
+    pub fn new(title: String, rows: Vec<Outcome>, wall: Duration) -> Self {
+        Self { title, rows, wall }
     }
 
     pub fn passed(&self) -> bool {
@@ -24,7 +26,7 @@ impl Report {
     }
 
     fn total_time(&self) -> Duration {
-        self.rows.iter().map(|row| row.elapsed).sum()
+        self.wall
     }
 
     /// The table, then each failure's reasons, then `N passed, M failed`.
@@ -73,7 +75,7 @@ impl Report {
         let passed = self.rows.len() - self.failed();
         let _ = writeln!(
             text,
-            "\n{}: {passed} passed, {} failed in {}",
+            "\n{}: {passed} passed, {} failed in {} (wall clock; checks run concurrently)",
             self.title_word(),
             self.failed(),
             millis(self.total_time())
@@ -174,19 +176,20 @@ mod tests {
         let report = Report::new(
             "conformance".into(),
             vec![row("a: one", None), row("b: two", Some("x\ny"))],
+            Duration::from_millis(24),
         );
         let text = report.text();
         assert!(text.contains("a: one       3  pass      12.0 ms"), "{text}");
         assert!(text.contains("b: two       3  FAIL      12.0 ms"), "{text}");
         assert!(text.contains("FAILED: b: two\n  x\n  y\n"), "{text}");
         assert!(
-            text.contains("conformance: 1 passed, 1 failed in 24.0 ms"),
+            text.contains("conformance: 1 passed, 1 failed in 24.0 ms (wall clock"),
             "{text}"
         );
         assert!(!report.passed());
-        assert!(Report::new("c".into(), vec![row("a", None)]).passed());
+        assert!(Report::new("c".into(), vec![row("a", None)], Duration::ZERO).passed());
         assert!(
-            !Report::new("c".into(), vec![]).passed(),
+            !Report::new("c".into(), vec![], Duration::ZERO).passed(),
             "no checks is not a pass"
         );
     }
@@ -195,7 +198,7 @@ mod tests {
     fn drift_is_shown_without_failing() {
         let mut drifted = row("live: drift", None);
         drifted.notes = vec!["$.x: member `x` is not in the spec".into()];
-        let report = Report::new("live checks".into(), vec![drifted]);
+        let report = Report::new("live checks".into(), vec![drifted], Duration::ZERO);
         let text = report.text();
         assert!(text.contains("live: drift       3  drift"), "{text}");
         assert!(
@@ -211,6 +214,7 @@ mod tests {
         let report = Report::new(
             "conformance".into(),
             vec![row("a: <one> & \"two\"", Some("bad\u{1}\nworse"))],
+            Duration::from_millis(12),
         );
         let xml = report.junit();
         assert!(xml.contains("tests=\"1\" failures=\"1\""), "{xml}");
