@@ -114,9 +114,8 @@ pub fn run_checks(suite: &Suite) -> Vec<Outcome> {
                     let start = Instant::now();
                     // A check that panics is a bug in it: report it as that check's
                     // failure and go on with the others.
-                    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        check.run(suite)
-                    }));
+                    let run =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check.run(suite)));
                     let report = run.unwrap_or_else(|panic| {
                         let why = panic
                             .downcast_ref::<String>()

@@ -300,8 +300,20 @@ mod tests {
     use super::*;
 
     const A: &str = "00000000-0000-4000-8000-00000000000a";
-    const ATTEMPT: &str = r#"{"id": "b3d79efa-6c2a-4b8e-92cd-da8467185c7a", "status": "submitted",
-        "userDefinedData": [], "createdTime": "2023-09-18T10:15:42.789Z"}"#;
+
+    /// An attempt as the spec documents it (whatever members it has), with the
+    /// values these tests edit.
+    fn attempt() -> String {
+        let mut attempt = veriff_attempts::spec::Example::for_status(200)
+            .filter_map(|e| serde_json::from_str::<serde_json::Value>(e.json).ok())
+            .find_map(|body| body["verifications"].get(0).cloned())
+            .unwrap_or_default();
+        attempt["id"] = "b3d79efa-6c2a-4b8e-92cd-da8467185c7a".into();
+        attempt["status"] = "submitted".into();
+        attempt["userDefinedData"] = serde_json::json!([]);
+        attempt["createdTime"] = "2023-09-18T10:15:42.789Z".into();
+        attempt.to_string()
+    }
 
     fn error(text: &str) -> (String, String) {
         match Fixtures::from_json("f.json", text) {
@@ -315,8 +327,9 @@ mod tests {
 
     #[test]
     fn plain_and_faulted_sessions_parse() {
+        let attempt = attempt();
         let text = format!(
-            r#"{{"{A}": [{ATTEMPT}], "faults": {{"{A}": {{"status": 503, "times": 1}}}}}}"#
+            r#"{{"{A}": [{attempt}], "faults": {{"{A}": {{"status": 503, "times": 1}}}}}}"#
         );
         let fixtures = Fixtures::from_json("f.json", &text).map_err(|e| e.to_string());
         let fixtures = fixtures.unwrap_or_else(|e| panic!("{e}"));
@@ -340,7 +353,7 @@ mod tests {
     fn errors_name_the_file_and_the_json_path() {
         let bad_status = format!(
             r#"{{"{A}": [{}]}}"#,
-            ATTEMPT.replace("submitted", "archived")
+            attempt().replace("submitted", "archived")
         );
         let cases = [
             ("[]".to_owned(), "$", "a JSON object mapping session ids"),
@@ -362,10 +375,10 @@ mod tests {
             (
                 format!(
                     r#"{{"{A}": [{}]}}"#,
-                    ATTEMPT.replace("10:15:42.789Z", "yesterday")
+                    attempt().replace("10:15:42.789Z", "yesterday")
                 ),
                 &format!("$[\"{A}\"][0].createdTime"),
-                "at line 2 column",
+                "at line 1 column",
             ),
             (
                 bad_status,

@@ -66,7 +66,7 @@ fn no_change_exits_0_and_says_so() {
 fn a_compatible_change_passes_fail_on_breaking() {
     let base = real_spec();
     let mut head = base.clone();
-    head["components"]["schemas"]["SessionAttemptsResponseVerification"]["properties"]["riskScore"] =
+    head["components"]["schemas"]["SessionAttemptsResponseVerification"]["properties"]["probeAddedByATest"] =
         json!({"type": "number"});
     let (base, head) = files(&base, &head, "compatible");
     let output = spec_diff(&[
@@ -79,7 +79,7 @@ fn a_compatible_change_passes_fail_on_breaking() {
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     let text = stdout(&output);
-    assert!(text.contains("compatible  /components/schemas/SessionAttemptsResponseVerification/properties/riskScore"), "{text}");
+    assert!(text.contains("compatible  /components/schemas/SessionAttemptsResponseVerification/properties/probeAddedByATest"), "{text}");
     assert!(text.contains("version bump: minor"), "{text}");
 }
 

@@ -52,17 +52,29 @@ fn another_page_with_a_path_but_no_responses() {
     assert_mentions(&refusal(other), &["no `Responses` section", "line 4"]);
 }
 
+/// The (1-based) number of the first line equal to `line`.
+fn line_number(line: &str) -> usize {
+    saved()
+        .split('\n')
+        .position(|l| l == line)
+        .map_or_else(|| panic!("no line {line:?} on the page"), |index| index + 1)
+}
+
 #[test]
 fn a_copy_truncated_before_the_responses() {
-    assert_mentions(&refusal(first_lines(60)), &["no `Responses` section"]);
+    assert_mentions(
+        &refusal(first_lines(line_number("Responses") - 1)),
+        &["no `Responses` section"],
+    );
 }
 
 #[test]
 fn a_copy_truncated_inside_the_schema_tree() {
+    let cut = line_number("Expand All") + 20;
     assert_mentions(
-        &refusal(first_lines(200)),
+        &refusal(first_lines(cut)),
         &[
-            "the text ends at line 200",
+            &format!("the text ends at line {cut}"),
             "before the page's changelog",
             "truncated",
         ],
@@ -71,13 +83,19 @@ fn a_copy_truncated_inside_the_schema_tree() {
 
 #[test]
 fn a_copy_truncated_inside_an_example() {
+    // A few lines into the page's first named example's JSON.
+    let example = saved()
+        .split('\n')
+        .position(|l| l == "{")
+        .unwrap_or_else(|| panic!("no example JSON on the page"));
+    let name = saved()
+        .split('\n')
+        .nth(example.saturating_sub(4))
+        .unwrap_or_default()
+        .to_owned();
     assert_mentions(
-        &refusal(first_lines(120)),
-        &[
-            "example `multiple_attempts_mixed_statuses`",
-            "never closes",
-            "truncated",
-        ],
+        &refusal(first_lines(example + 5)),
+        &[&format!("example `{name}`"), "never closes", "truncated"],
     );
 }
 
