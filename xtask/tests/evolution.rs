@@ -31,15 +31,22 @@ const GENERATED: &str = "sdk/src/generated.rs";
 struct Scratch {
     pristine: PathBuf,
     ws: PathBuf,
+    /// Where the copy's binaries and reports go.
     target: PathBuf,
+    /// Where the copy's intermediate artifacts go: this workspace's own build
+    /// directory, so the dependencies compiled for it are not compiled again
+    /// (cargo's `build.build-dir`; the binaries stay apart, in `target`).
+    build_dir: PathBuf,
 }
 
 fn scratch() -> Scratch {
-    let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("evolution");
+    let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let base = tmp.join("evolution");
     Scratch {
         pristine: base.join("pristine"),
         ws: base.join("workspace"),
         target: base.join("target"),
+        build_dir: tmp.parent().map_or_else(|| base.join("build"), Path::to_path_buf),
     }
 }
 
@@ -162,6 +169,7 @@ impl Scratch {
             .current_dir(&self.ws)
             .args(args)
             .env("CARGO_TARGET_DIR", &self.target)
+            .env("CARGO_BUILD_BUILD_DIR", &self.build_dir)
             .envs(envs.iter().copied())
             .output()
             .unwrap_or_else(|err| fail(&format!("cargo {}: {err}", args.join(" "))));
