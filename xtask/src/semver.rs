@@ -143,26 +143,30 @@ fn installed() -> bool {
 mod tests {
     use super::*;
 
+    /// The `version` of sdk/Cargo.toml at a revision.
+    fn version_at(root: &Path, rev: &str) -> Option<String> {
+        let manifest = git(root, &["show", &format!("{rev}:{MANIFEST}")]).ok()?;
+        manifest
+            .lines()
+            .find_map(|line| line.strip_prefix("version = "))
+            .map(|v| v.trim_matches('"').to_owned())
+    }
+
     #[test]
-    fn the_baseline_is_a_commit_that_set_the_version() -> Result<(), String> {
+    fn the_baseline_is_where_the_current_version_was_set() -> Result<(), String> {
         let root = codegen::workspace_root();
         let (rev, why) = baseline(&root)?;
         assert_eq!(rev.len(), 40, "{rev}");
-        // The baseline is the release commit, or its parent when HEAD is the release.
-        let changed = git(
-            &root,
-            &[
-                "log",
-                "-n",
-                "1",
-                "--format=%H",
-                "-G",
-                "^version = ",
-                "--",
-                MANIFEST,
-            ],
-        )?;
-        assert!(rev == changed || why.contains("its parent"), "{rev} {why}");
+        // The release commit is the baseline, or HEAD when HEAD is the release.
+        let release = if why.contains("its parent") {
+            "HEAD".to_owned()
+        } else {
+            rev
+        };
+        let current = version_at(&root, "HEAD");
+        assert!(current.is_some(), "no version at HEAD");
+        assert_eq!(version_at(&root, &release), current, "{why}");
+        assert_ne!(version_at(&root, &format!("{release}^")), current, "{why}");
         Ok(())
     }
 }

@@ -46,7 +46,9 @@ fn scratch() -> Scratch {
         pristine: base.join("pristine"),
         ws: base.join("workspace"),
         target: base.join("target"),
-        build_dir: tmp.parent().map_or_else(|| base.join("build"), Path::to_path_buf),
+        build_dir: tmp
+            .parent()
+            .map_or_else(|| base.join("build"), Path::to_path_buf),
     }
 }
 
