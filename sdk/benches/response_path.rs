@@ -147,9 +147,13 @@ fn decoding(c: &mut Criterion, timings: &Timings, bodies: &[(usize, Bytes)]) {
         let count = *count;
         group.throughput(Throughput::Bytes(body.len() as u64));
         if count >= 10_000 {
-            group.sample_size(10).measurement_time(Duration::from_secs(3));
+            group
+                .sample_size(10)
+                .measurement_time(Duration::from_secs(3));
         } else {
-            group.sample_size(20).measurement_time(Duration::from_secs(2));
+            group
+                .sample_size(20)
+                .measurement_time(Duration::from_secs(2));
         }
         group.bench_function(BenchmarkId::new("sdk_path", count), |b| {
             b.iter_custom(|iters| {
@@ -157,8 +161,7 @@ fn decoding(c: &mut Criterion, timings: &Timings, bodies: &[(usize, Bytes)]) {
                 let responses: Vec<_> = (0..iters).map(|_| signed_response(body)).collect();
                 let started = Instant::now();
                 for response in responses {
-                    let decoded =
-                        runtime.block_on(client.decode_response(session_id, response));
+                    let decoded = runtime.block_on(client.decode_response(session_id, response));
                     assert_eq!(decoded.map(|d| d.verifications.len()).ok(), Some(count));
                 }
                 let total = started.elapsed();

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::error::{Error, InputError};
 use crate::retry::RetryPolicy;
+use crate::signature::SigningKey;
 
 /// The API URL seen most often in public code. Yours is on your integration's page
 /// in the Veriff Customer Portal; pass it to [`ClientBuilder::base_url`] explicitly.
@@ -70,7 +71,8 @@ impl fmt::Debug for SharedSecret {
 pub(crate) struct Settings {
     pub(crate) base_url: String,
     pub(crate) api_key_header: http::HeaderValue,
-    pub(crate) shared_secret: SharedSecret,
+    /// The shared secret, prepared once for every HMAC of every call.
+    pub(crate) signing_key: SigningKey,
     pub(crate) request_timeout: Duration,
     pub(crate) max_body_bytes: usize,
     pub(crate) retry: RetryPolicy,
@@ -213,7 +215,7 @@ impl ClientBuilder {
         let settings = Settings {
             base_url,
             api_key_header,
-            shared_secret,
+            signing_key: SigningKey::new(shared_secret.expose()),
             request_timeout,
             max_body_bytes,
             retry: self.retry,
