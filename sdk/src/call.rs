@@ -12,8 +12,9 @@
 //! * [`exec`](ClientHooks::exec) **sends** and **verifies**: it reads the raw body
 //!   (never more than the configured limit) and, for each status Veriff signs,
 //!   checks `X-HMAC-SIGNATURE` over those exact bytes before anything parses them.
-//!   It then hands progenitor a rebuilt response with the same status, headers and
-//!   URL, whose body is the verified `Bytes` themselves (no copy).
+//!   It then hands progenitor a rebuilt response with the same status and URL,
+//!   whose body is the verified `Bytes` themselves (no copy); the headers, already
+//!   read, stay behind.
 //!   A rejected body is replaced by an empty one, so none of it can reach a caller.
 //! * `exec` can only return a `reqwest::Error`, and `post` only progenitor's
 //!   stringly `Error::Custom`. So a rejection is stored, typed, in the per-call
@@ -255,13 +256,19 @@ async fn read_capped(
     Ok(Some(first.unwrap_or_else(|| joined.freeze())))
 }
 
-/// The same response (status, version, headers, URL) with `body` as its body.
+/// The same response (status, version, URL) with `body` as its body, for progenitor
+/// to classify and decode.
+///
+/// Its headers are left behind: everything read from them (the signature,
+/// `Retry-After`) was read before, and progenitor would only copy them into a
+/// `ResponseValue` that [`classify`] drops.
 fn rebuild(response: reqwest::Response, body: Bytes) -> reqwest::Response {
     // reqwest drops the URL on the way to `http::Response` and, on the way back,
     // parses a placeholder URL unless one is attached: attach the response's own.
     let url = response.url().clone();
     let http_response: http::Response<reqwest::Body> = response.into();
     let (mut parts, _consumed) = http_response.into_parts();
+    parts.headers = HeaderMap::new();
     parts.extensions.extend(url_extension(url));
     reqwest::Response::from(http::Response::from_parts(parts, body))
 }
@@ -345,5 +352,43 @@ fn transport(err: reqwest::Error, request_timeout: Duration) -> Error {
         Error::Timeout(request_timeout)
     } else {
         Error::Transport(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::ResponseBuilderExt;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_rebuilt_response_keeps_status_url_and_the_verified_bytes() -> Result<(), String> {
+        let url = reqwest::Url::parse(
+            "http://h:1/v1/sessions/f04bdb47-d3be-4b28-b028-a652feb060b5/attempts",
+        )
+        .map_err(|e| e.to_string())?;
+        let received = http::Response::builder()
+            .status(StatusCode::NOT_FOUND)
+            .url(url.clone())
+            .header(SIGNATURE_HEADER, "00")
+            .body(Bytes::from_static(b"as received"))
+            .map_err(|e| e.to_string())?;
+        let verified = Bytes::from_static(b"verified");
+        let rebuilt = rebuild(reqwest::Response::from(received), verified.clone());
+        assert_eq!(rebuilt.status(), StatusCode::NOT_FOUND);
+        assert_eq!(rebuilt.url(), &url);
+        assert!(rebuilt.headers().is_empty());
+        assert_eq!(rebuilt.bytes().await.map_err(|e| e.to_string())?, verified);
+        Ok(())
+    }
+
+    #[test]
+    fn the_url_extension_is_where_reqwest_reads_the_url() -> Result<(), String> {
+        let url = reqwest::Url::parse("http://h:1/prefix").map_err(|e| e.to_string())?;
+        let (mut parts, body) = http::Response::new(Bytes::new()).into_parts();
+        parts.extensions.extend(url_extension(url.clone()));
+        let response = reqwest::Response::from(http::Response::from_parts(parts, body));
+        assert_eq!(response.url(), &url);
+        Ok(())
     }
 }

@@ -107,7 +107,7 @@ impl SigningKey {
         signature_hex: &[u8],
     ) -> Result<(), SignatureProblem> {
         let trimmed = signature_hex.trim_ascii();
-        if trimmed.len() % 2 != 0 {
+        if !trimmed.len().is_multiple_of(2) {
             return Err(SignatureProblem::WrongLength(trimmed.len() / 2));
         }
         if trimmed.len() != 64 {
