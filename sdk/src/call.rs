@@ -35,7 +35,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use http::{HeaderMap, HeaderValue, StatusCode};
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
 
 use crate::config::{Settings, USER_AGENT};
@@ -50,6 +50,13 @@ use crate::spec;
 pub const AUTH_CLIENT_HEADER: &str = "x-auth-client";
 /// Header carrying an HMAC-SHA256 signature, on requests and on responses.
 pub const SIGNATURE_HEADER: &str = "x-hmac-signature";
+
+/// The header names `pre` and `exec` use, made once: a `&str` name is parsed, and
+/// a custom one allocated, on every use.
+static AUTH_CLIENT_NAME: HeaderName = HeaderName::from_static(AUTH_CLIENT_HEADER);
+static SIGNATURE_NAME: HeaderName = HeaderName::from_static(SIGNATURE_HEADER);
+/// progenitor adds it from the spec's `info.version`; Veriff does not document it.
+static API_VERSION_NAME: HeaderName = HeaderName::from_static("api-version");
 
 /// Per-call state, handed to the generated client as its inner value. (The
 /// generated client derives `Clone` and `Debug`, hence the `Arc`.)
@@ -119,9 +126,9 @@ impl ClientHooks<CallContext> for generated::Client {
         let mut signature = HeaderValue::from_str(signature.as_str())?;
         signature.set_sensitive(true);
         let headers = request.headers_mut();
-        headers.remove("api-version");
-        headers.insert(AUTH_CLIENT_HEADER, settings.api_key_header.clone());
-        headers.insert(SIGNATURE_HEADER, signature);
+        headers.remove(&API_VERSION_NAME);
+        headers.insert(AUTH_CLIENT_NAME.clone(), settings.api_key_header.clone());
+        headers.insert(SIGNATURE_NAME.clone(), signature);
         headers.insert(
             http::header::USER_AGENT,
             HeaderValue::from_static(USER_AGENT),
@@ -210,7 +217,7 @@ impl CallContext {
         headers: &HeaderMap,
         body: &[u8],
     ) -> Result<(), Error> {
-        let mut values = headers.get_all(SIGNATURE_HEADER).iter();
+        let mut values = headers.get_all(&SIGNATURE_NAME).iter();
         let value = values.next().ok_or(Error::SignatureMissing { status })?;
         let extra = values.count();
         if extra > 0 {
@@ -390,5 +397,12 @@ mod tests {
         let response = reqwest::Response::from(http::Response::from_parts(parts, body));
         assert_eq!(response.url(), &url);
         Ok(())
+    }
+
+    #[test]
+    fn the_prepared_header_names_are_the_documented_ones() {
+        assert_eq!(AUTH_CLIENT_NAME.as_str(), AUTH_CLIENT_HEADER);
+        assert_eq!(SIGNATURE_NAME.as_str(), SIGNATURE_HEADER);
+        assert_eq!(API_VERSION_NAME.as_str(), "api-version");
     }
 }
