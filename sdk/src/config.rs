@@ -116,7 +116,8 @@ impl ClientBuilder {
     /// Use this `reqwest::Client` (and its connection pool, proxy and TLS settings)
     /// instead of building one. The connect timeout and redirect policy then are the
     /// given client's own (the default client follows no redirects, so that the
-    /// credentials never travel to another host).
+    /// credentials never travel to another host). A total timeout set on the given
+    /// client applies too, besides [`request_timeout`](Self::request_timeout).
     pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -130,8 +131,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Time allowed for one request, from sending it to reading the last body byte
-    /// (default [`DEFAULT_REQUEST_TIMEOUT`]).
+    /// Time allowed for one request, from sending it to reading the last body byte,
+    /// verified and decoded (default [`DEFAULT_REQUEST_TIMEOUT`]).
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = Some(timeout);
         self
