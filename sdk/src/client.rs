@@ -48,7 +48,8 @@ impl Client {
         let session_id = session_id.try_into().map_err(Into::into)?;
         let span =
             tracing::info_span!("veriff", operation = "list_attempts", session_id = %session_id);
-        let calls = self.settings.retry.run(|attempt| {
+        let settings = &self.settings;
+        let calls = settings.retry.run(settings.request_timeout, |attempt| {
             let call = call::list_attempts_once(&self.http, &self.settings, session_id, None);
             traced(attempt, call)
         });

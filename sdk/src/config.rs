@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::error::{Error, InputError};
 use crate::retry::RetryPolicy;
+use crate::signature::SigningKey;
 
 /// The API URL seen most often in public code. Yours is on your integration's page
 /// in the Veriff Customer Portal; pass it to [`ClientBuilder::base_url`] explicitly.
@@ -70,7 +71,8 @@ impl fmt::Debug for SharedSecret {
 pub(crate) struct Settings {
     pub(crate) base_url: String,
     pub(crate) api_key_header: http::HeaderValue,
-    pub(crate) shared_secret: SharedSecret,
+    /// The shared secret, prepared once for every HMAC of every call.
+    pub(crate) signing_key: SigningKey,
     pub(crate) request_timeout: Duration,
     pub(crate) max_body_bytes: usize,
     pub(crate) retry: RetryPolicy,
@@ -114,7 +116,8 @@ impl ClientBuilder {
     /// Use this `reqwest::Client` (and its connection pool, proxy and TLS settings)
     /// instead of building one. The connect timeout and redirect policy then are the
     /// given client's own (the default client follows no redirects, so that the
-    /// credentials never travel to another host).
+    /// credentials never travel to another host). A total timeout set on the given
+    /// client applies too, besides [`request_timeout`](Self::request_timeout).
     pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -128,8 +131,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Time allowed for one request, from sending it to reading the last body byte
-    /// (default [`DEFAULT_REQUEST_TIMEOUT`]).
+    /// Time allowed for one request, from sending it to reading the last body byte,
+    /// verified and decoded (default [`DEFAULT_REQUEST_TIMEOUT`]).
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = Some(timeout);
         self
@@ -213,7 +216,7 @@ impl ClientBuilder {
         let settings = Settings {
             base_url,
             api_key_header,
-            shared_secret,
+            signing_key: SigningKey::new(shared_secret.expose()),
             request_timeout,
             max_body_bytes,
             retry: self.retry,

@@ -89,7 +89,15 @@ impl RetryPolicy {
     /// Runs `attempt` (given its 1-based number) until it succeeds, fails for good,
     /// runs out of retries or hits the deadline. After more than one attempt the
     /// error is [`Error::RetriesExhausted`], which says how many were made.
-    pub(crate) async fn run<T, F, Fut>(&self, mut attempt: F) -> Result<T, Error>
+    ///
+    /// Each attempt gets `attempt_timeout` (the request timeout), cut short by the
+    /// deadline: one timer per attempt enforces both, and its expiry is
+    /// [`Error::Timeout`] naming whichever of the two ran out.
+    pub(crate) async fn run<T, F, Fut>(
+        &self,
+        attempt_timeout: Duration,
+        mut attempt: F,
+    ) -> Result<T, Error>
     where
         F: FnMut(u32) -> Fut,
         Fut: Future<Output = Result<T, Error>>,
@@ -97,10 +105,12 @@ impl RetryPolicy {
         let deadline = Instant::now() + self.deadline;
         let mut number = 1;
         loop {
-            let error = match tokio::time::timeout_at(deadline, attempt(number)).await {
+            let (ends, limit) =
+                attempt_end(Instant::now(), attempt_timeout, deadline, self.deadline);
+            let error = match tokio::time::timeout_at(ends, attempt(number)).await {
                 Ok(Ok(value)) => return Ok(value),
                 Ok(Err(error)) => error,
-                Err(_elapsed) => Error::Timeout(self.deadline),
+                Err(_elapsed) => Error::Timeout(limit),
             };
             let wait = self.delay(number, &error);
             let out_of_time = Instant::now() + wait >= deadline;
@@ -111,6 +121,20 @@ impl RetryPolicy {
             tokio::time::sleep(wait).await;
             number += 1;
         }
+    }
+}
+
+/// When an attempt started at `now` must end, and the limit its expiry reports:
+/// the request timeout, or the call's deadline if that comes first.
+fn attempt_end(
+    now: Instant,
+    attempt_timeout: Duration,
+    deadline: Instant,
+    deadline_limit: Duration,
+) -> (Instant, Duration) {
+    match now.checked_add(attempt_timeout) {
+        Some(own) if own < deadline => (own, attempt_timeout),
+        _ => (deadline, deadline_limit),
     }
 }
 
@@ -128,6 +152,8 @@ fn exhausted(attempts: u32, last: Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const HOUR: Duration = Duration::from_secs(3600);
 
     fn unexpected(status: u16, retry_after: Option<u64>) -> Error {
         Error::UnexpectedStatus {
@@ -198,7 +224,7 @@ mod tests {
     async fn always_failing(policy: RetryPolicy, error: fn() -> Error) -> (u32, Result<(), Error>) {
         let mut calls = 0;
         let result = policy
-            .run(|_| {
+            .run(HOUR, |_| {
                 calls += 1;
                 async move { Err(error()) }
             })
@@ -248,7 +274,7 @@ mod tests {
     async fn succeeds_after_transient_failures() {
         let policy = RetryPolicy::default();
         let result = policy
-            .run(|n| async move {
+            .run(HOUR, |n| async move {
                 if n < 3 {
                     Err(unexpected(503, None))
                 } else {
@@ -268,7 +294,7 @@ mod tests {
         };
         let started = Instant::now();
         let result: Result<(), Error> = policy
-            .run(|_| async {
+            .run(HOUR, |_| async {
                 tokio::time::sleep(Duration::from_secs(4)).await;
                 Err(unexpected(503, None))
             })
@@ -292,9 +318,57 @@ mod tests {
         };
         let started = Instant::now();
         let result: Result<(), Error> = policy
-            .run(|_| async { Err(unexpected(429, Some(60))) })
+            .run(HOUR, |_| async { Err(unexpected(429, Some(60))) })
             .await;
         assert!(started.elapsed() < Duration::from_secs(1));
         assert!(matches!(result, Err(Error::UnexpectedStatus { .. })));
+    }
+
+    #[test]
+    fn an_attempt_ends_at_its_timeout_or_the_deadline_whichever_comes_first() {
+        let now = Instant::now();
+        let (minute, second) = (Duration::from_secs(60), Duration::from_secs(1));
+        let deadline = now + minute;
+        assert_eq!(
+            attempt_end(now, second, deadline, minute),
+            (now + second, second)
+        );
+        assert_eq!(attempt_end(now, HOUR, deadline, minute), (deadline, minute));
+        assert_eq!(
+            attempt_end(now, minute, deadline, minute),
+            (deadline, minute)
+        );
+        assert_eq!(
+            attempt_end(now, Duration::MAX, deadline, minute),
+            (deadline, minute)
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slow_attempt_times_out_with_the_request_timeout_and_is_retried() {
+        let policy = RetryPolicy {
+            max_retries: 1,
+            ..RetryPolicy::default()
+        };
+        let request_timeout = Duration::from_secs(2);
+        let mut calls = 0;
+        let result: Result<(), Error> = policy
+            .run(request_timeout, |_| {
+                calls += 1;
+                async {
+                    tokio::time::sleep(HOUR).await;
+                    Ok(())
+                }
+            })
+            .await;
+        assert_eq!(calls, 2);
+        let last = match result {
+            Err(Error::RetriesExhausted { last, .. }) => Some(*last),
+            _ => None,
+        };
+        assert!(
+            matches!(last, Some(Error::Timeout(limit)) if limit == request_timeout),
+            "{last:?}"
+        );
     }
 }
