@@ -153,6 +153,9 @@ pub fn run(args: Args) -> ExitCode {
         eprintln!("error: --skip leaves no section to run");
         return ExitCode::from(2);
     }
+    // reqwest is built without a default TLS provider (plain HTTP here, but the
+    // client builder insists on one).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
