@@ -149,9 +149,10 @@ pub fn run(settings: &Settings, veriff: &Veriff, capacity: Option<f64>, table: &
                     SECTION,
                     name.clone(),
                     format!(
-                        "{} sessions/s ({:.2} s)",
+                        "{} sessions/s ({:.2} s{})",
                         thousands(rate),
-                        scan.elapsed.as_secs_f64()
+                        scan.elapsed.as_secs_f64(),
+                        if repeats > 1 { ", median of 3" } else { "" }
                     ),
                     rate,
                     "sessions/s",
