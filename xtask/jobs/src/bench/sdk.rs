@@ -149,8 +149,8 @@ async fn bench(args: &Settings, table: &mut Table) -> Result<(), String> {
         SECTION,
         "setup",
         format!(
-            "in-process reference server, documented 200 ({expected} attempts); \
-             {} calls x {} rounds per client, medians; minimal client = reqwest + hmac + serde_json",
+            "{} calls x {} rounds per client, medians; in-process server; \
+             minimal client: reqwest + hmac + serde_json",
             args.calls, args.rounds
         ),
     );

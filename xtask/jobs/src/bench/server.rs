@@ -169,7 +169,7 @@ pub async fn run(veriff: &Veriff, settings: &Settings, table: &mut Table) -> Cap
         SECTION,
         "setup",
         format!(
-            "veriff serve (release) and nginx each with {} worker(s); {} bytes signed 200 ({} attempts)",
+            "veriff serve (release) and nginx: {} worker(s) each; {} bytes, signed 200, {} attempts",
             settings.workers,
             veriff.body.len(),
             veriff.attempts
