@@ -260,11 +260,16 @@ fn row(table: &mut Table, name: &str, load: &Load) {
         SECTION,
         format!("{name} ({})", load.generator),
         format!(
-            "{} req/s; p50 {}, p90 {}, p99 {}",
+            "{} req/s; p50 {}, p90 {}, p99 {}{}",
             thousands(load.requests_per_sec),
             load::latency(load.p50),
             load::latency(load.p90),
-            load::latency(load.p99)
+            load::latency(load.p99),
+            if load.errors == 0 {
+                String::new()
+            } else {
+                format!("; {} errors ({})", load.errors, load.error_detail)
+            }
         ),
         load.requests_per_sec,
         "req/s",
