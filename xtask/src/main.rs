@@ -58,7 +58,8 @@ enum Command {
     /// difference; exit 0 when they agree, 1 when they differ, 2 when the text is
     /// not the page.
     PageCheck(page_check::Args),
-    /// Benchmark the SDK against a minimal hand-written client (built optimised).
+    /// Every performance figure beside its target: the SDK, the reference server
+    /// under load, the scan, the build and the main job (built optimised).
     /// `cargo xtask bench --help` lists its options.
     #[command(disable_help_flag = true)]
     Bench {

@@ -26,7 +26,8 @@ enum Command {
     /// The main job: spec, generated code, conformance suite, and the SDK against
     /// the reference server (or, with --base-url, read-only live checks).
     Conformance(conformance::Args),
-    /// Benchmark the SDK against a minimal hand-written client (built optimised).
+    /// Every performance figure with its target: the SDK, the reference server
+    /// under load, the scan, the build and the main job (built optimised).
     Bench(bench::Args),
 }
 

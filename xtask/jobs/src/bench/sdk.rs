@@ -1,12 +1,10 @@
-//! `cargo xtask bench`: the SDK against the floor for a Rust client of this endpoint
-//! (a minimal hand-written reqwest + hmac + serde_json call), both against the
+//! Section `sdk`: the SDK against the floor for a Rust client of this endpoint (a
+//! minimal hand-written reqwest + hmac + serde_json call), both against the
 //! in-process reference server, side by side in one run.
 //!
 //! The machine is shared and noisy, so the two clients alternate within every round
-//! and the report quotes medians over rounds and their ratio. It prints figures and
-//! asserts nothing about time.
+//! and the report quotes medians over rounds and their ratio.
 
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -14,77 +12,17 @@ use hmac::Mac;
 use veriff_attempts::SessionAttemptsResponse;
 use veriff_mock::{MockServer, RunningServer, builtin};
 
-#[derive(clap::Args, Clone, Debug)]
-pub struct Args {
+use super::table::{Table, Target, thousands};
+
+const SECTION: &str = "sdk";
+
+pub struct Settings {
     /// Calls per client per round.
-    #[arg(long, default_value_t = 2000)]
-    calls: usize,
+    pub calls: usize,
     /// Rounds; the median over rounds is reported.
-    #[arg(long, default_value_t = 7)]
-    rounds: usize,
+    pub rounds: usize,
     /// Calls in flight at once, one measurement per value.
-    #[arg(long, value_delimiter = ',', default_values_t = [1, 32])]
-    concurrency: Vec<usize>,
-}
-
-/// Runs the benchmark, re-running itself optimised if this is a debug build (figures
-/// from unoptimised code would measure the compiler's settings, not the code).
-pub fn run(args: Args) -> ExitCode {
-    if cfg!(debug_assertions) {
-        return rerun_in_release(&args);
-    }
-    if args.calls == 0 || args.rounds == 0 || args.concurrency.contains(&0) {
-        eprintln!("error: --calls, --rounds and every --concurrency value must be at least 1");
-        return ExitCode::from(2);
-    }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(err) => {
-            eprintln!("error: cannot start the Tokio runtime: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(bench(&args)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {err}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn rerun_in_release(args: &Args) -> ExitCode {
-    let concurrency: Vec<String> = args.concurrency.iter().map(ToString::to_string).collect();
-    let status = std::process::Command::new(env!("CARGO"))
-        .args([
-            "run",
-            "--release",
-            "--quiet",
-            "--package",
-            "xtask-jobs",
-            "--",
-            "bench",
-        ])
-        .args([
-            "--calls",
-            &args.calls.to_string(),
-            "--rounds",
-            &args.rounds.to_string(),
-        ])
-        .args(["--concurrency", &concurrency.join(",")])
-        .status();
-    match status {
-        Ok(status) if status.success() => ExitCode::SUCCESS,
-        Ok(_) => ExitCode::FAILURE,
-        Err(err) => {
-            eprintln!("error: cannot run `cargo run --release -p xtask-jobs`: {err}");
-            ExitCode::FAILURE
-        }
-    }
+    pub concurrency: Vec<usize>,
 }
 
 /// The floor: what any Rust client of this endpoint must do, and nothing more.
@@ -190,7 +128,13 @@ fn median(mut values: Vec<Duration>) -> Duration {
     values.get(values.len() / 2).copied().unwrap_or_default()
 }
 
-async fn bench(args: &Args) -> Result<(), String> {
+pub async fn run(settings: &Settings, table: &mut Table) {
+    if let Err(why) = bench(settings, table).await {
+        table.missing(SECTION, "SDK / minimal client", why, "≤ 1.05×");
+    }
+}
+
+async fn bench(args: &Settings, table: &mut Table) -> Result<(), String> {
     let server = MockServer::start().await.map_err(|e| e.to_string())?;
     // The documented session with the most attempts.
     let session = builtin::documented()
@@ -201,16 +145,17 @@ async fn bench(args: &Args) -> Result<(), String> {
     let session_id = session.session_id;
     let sdk = server.client().map_err(|e| e.to_string())?;
     let floor = Arc::new(Floor::new(&server, &session_id.to_string())?);
-    println!(
-        "SDK vs floor (reqwest + hmac + serde_json), in-process reference server, documented 200 \
-         ({session_id}, {expected} attempts); {} calls x {} rounds, medians over rounds",
-        args.calls, args.rounds
-    );
-    println!(
-        "{:>11}  {:>14}  {:>14}  {:>10}  {:>12}",
-        "concurrency", "SDK per call", "floor per call", "SDK/floor", "SDK calls/s"
+    table.info(
+        SECTION,
+        "setup",
+        format!(
+            "{} calls x {} rounds per client, medians; in-process server; \
+             minimal client: reqwest + hmac + serde_json",
+            args.calls, args.rounds
+        ),
     );
     for &concurrency in &args.concurrency {
+        eprintln!("bench: sdk: {concurrency} in flight");
         // Warm both connection pools before measuring.
         for contender in [Contender::Sdk, Contender::Floor] {
             measure(
@@ -250,11 +195,24 @@ async fn bench(args: &Args) -> Result<(), String> {
         }
         let (sdk_median, floor_median) = (median(sdk_times), median(floor_times));
         let ratio = sdk_median.as_secs_f64() / floor_median.as_secs_f64().max(f64::MIN_POSITIVE);
-        println!(
-            "{concurrency:>11}  {:>11.1} µs  {:>11.1} µs  {ratio:>10.2}  {:>12.0}",
-            sdk_median.as_secs_f64() * 1e6,
-            floor_median.as_secs_f64() * 1e6,
-            1.0 / sdk_median.as_secs_f64().max(f64::MIN_POSITIVE),
+        let mode = if concurrency == 1 {
+            "sequential (1 in flight)".to_owned()
+        } else {
+            format!("{concurrency} in flight")
+        };
+        table.judged(
+            SECTION,
+            format!("SDK / minimal client time per call, {mode}"),
+            format!(
+                "{ratio:.3}× ({:.1} µs vs {:.1} µs; SDK {} calls/s)",
+                sdk_median.as_secs_f64() * 1e6,
+                floor_median.as_secs_f64() * 1e6,
+                thousands(1.0 / sdk_median.as_secs_f64().max(f64::MIN_POSITIVE)),
+            ),
+            ratio,
+            "x",
+            Target::AtMost(1.05),
+            "≤ 1.05×",
         );
     }
     Ok(())
