@@ -26,37 +26,46 @@ pub struct Settings {
 }
 
 /// The floor: what any Rust client of this endpoint must do, and nothing more.
+///
+/// Like the SDK, it does per call what depends on the session id (the URL, the
+/// request's signature): a client that lists one session's attempts over and over is
+/// not what either is for, and precomputing them would credit the floor with work
+/// it skipped (about 0.3 µs of a 23 µs call here).
 struct Floor {
     http: reqwest::Client,
-    url: String,
+    base_url: String,
+    session_id: String,
     api_key: String,
     secret: Vec<u8>,
-    signature: String,
 }
 
 impl Floor {
     fn new(server: &RunningServer, session_id: &str) -> Result<Self, String> {
-        let secret = server.shared_secret().to_vec();
-        let mut mac = <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(&secret)
-            .map_err(|e| e.to_string())?;
-        mac.update(session_id.as_bytes());
         Ok(Floor {
             http: reqwest::Client::builder()
                 .build()
                 .map_err(|e| e.to_string())?,
-            url: format!("{}/v1/sessions/{session_id}/attempts", server.base_url()),
+            base_url: server.base_url().to_owned(),
+            session_id: session_id.to_owned(),
             api_key: server.api_key().to_owned(),
-            signature: hex::encode(mac.finalize().into_bytes()),
-            secret,
+            secret: server.shared_secret().to_vec(),
         })
     }
 
     async fn call(&self) -> Result<SessionAttemptsResponse, String> {
+        let session_id = &self.session_id;
+        let mut mac = <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.secret)
+            .map_err(|e| e.to_string())?;
+        mac.update(session_id.as_bytes());
+        let request_signature = hex::encode(mac.finalize().into_bytes());
         let response = self
             .http
-            .get(&self.url)
+            .get(format!(
+                "{}/v1/sessions/{session_id}/attempts",
+                self.base_url
+            ))
             .header("x-auth-client", &self.api_key)
-            .header("x-hmac-signature", &self.signature)
+            .header("x-hmac-signature", request_signature)
             .send()
             .await
             .map_err(|e| e.to_string())?;
