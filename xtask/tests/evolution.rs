@@ -33,9 +33,13 @@ struct Scratch {
     ws: PathBuf,
     /// Where the copy's binaries and reports go.
     target: PathBuf,
-    /// Where the copy's intermediate artifacts go: this workspace's own build
-    /// directory, so the dependencies compiled for it are not compiled again
-    /// (cargo's `build.build-dir`; the binaries stay apart, in `target`).
+    /// Where the copy's intermediate artifacts go: a build directory of its own.
+    /// Sharing this workspace's would save compiling the dependencies again, but
+    /// cargo hashes workspace members by their path relative to the workspace root,
+    /// so the copy's `sdk`, `conformance`, ... would land on the same artifacts and
+    /// fingerprints as this workspace's, and this workspace's later builds would
+    /// find them fresh and link the copy's code (seen: the main job reading the
+    /// copy's spec after the evolution test).
     build_dir: PathBuf,
 }
 
@@ -46,9 +50,7 @@ fn scratch() -> Scratch {
         pristine: base.join("pristine"),
         ws: base.join("workspace"),
         target: base.join("target"),
-        build_dir: tmp
-            .parent()
-            .map_or_else(|| base.join("build"), Path::to_path_buf),
+        build_dir: base.join("build"),
     }
 }
 
