@@ -50,7 +50,7 @@ impl Client {
             tracing::info_span!("veriff", operation = "list_attempts", session_id = %session_id);
         let settings = &self.settings;
         let calls = settings.retry.run(settings.request_timeout, |attempt| {
-            let call = call::list_attempts_once(&self.http, &self.settings, session_id, None);
+            let call = call::list_attempts_once(&self.http, settings, session_id, None);
             traced(attempt, call)
         });
         calls.instrument(span).await

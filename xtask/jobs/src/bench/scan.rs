@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use super::process;
 use super::server::{API_KEY, SHARED_SECRET, Veriff};
-use super::table::{Table, Target, mib, ratio, thousands};
+use super::table::{Table, Target, median, mib, ratio, thousands};
 
 const SECTION: &str = "scan";
 /// The peak RSS the scan must stay under, at any input size.
@@ -107,14 +107,10 @@ fn count_records(path: &Path) -> Result<usize, String> {
 }
 
 /// The run of median wall time, with the largest peak RSS of all.
-fn median(mut runs: Vec<Scan>) -> Scan {
+fn median_run(runs: Vec<Scan>) -> Scan {
     let max_rss_kib = runs.iter().map(|run| run.max_rss_kib).max().unwrap_or(0);
-    runs.sort_by_key(|run| run.elapsed);
-    let elapsed = runs
-        .get(runs.len() / 2)
-        .map_or(Duration::ZERO, |run| run.elapsed);
     Scan {
-        elapsed,
+        elapsed: median(runs.iter().map(|run| run.elapsed).collect()),
         max_rss_kib,
     }
 }
@@ -142,7 +138,7 @@ pub fn run(settings: &Settings, veriff: &Veriff, capacity: Option<f64>, table: &
         let runs: Result<Vec<Scan>, String> = (0..repeats)
             .map(|_| scan(settings, veriff, lines))
             .collect();
-        match runs.map(median) {
+        match runs.map(median_run) {
             Ok(scan) => {
                 let rate = lines as f64 / scan.elapsed.as_secs_f64().max(f64::MIN_POSITIVE);
                 table.value(

@@ -12,7 +12,7 @@ use hmac::Mac;
 use veriff_attempts::SessionAttemptsResponse;
 use veriff_mock::{MockServer, RunningServer, builtin};
 
-use super::table::{Table, Target, thousands};
+use super::table::{Table, Target, median, thousands};
 
 const SECTION: &str = "sdk";
 
@@ -130,11 +130,6 @@ async fn measure(
         task.await.map_err(|e| e.to_string())??;
     }
     Ok(started.elapsed() / u32::try_from(calls).unwrap_or(u32::MAX))
-}
-
-fn median(mut values: Vec<Duration>) -> Duration {
-    values.sort();
-    values.get(values.len() / 2).copied().unwrap_or_default()
 }
 
 pub async fn run(settings: &Settings, table: &mut Table) {

@@ -445,23 +445,33 @@ async fn nginx(veriff: &Veriff, settings: &Settings, connections: usize) -> Resu
     if served != veriff.body {
         return Err("nginx serves other bytes than veriff serve".to_owned());
     }
-    eprintln!(
-        "bench: server: nginx, {connections} connections for {} s",
-        settings.load_duration.as_secs()
-    );
     let request = Request {
         url,
         headers: veriff.request().headers,
     };
-    let result = load::run(
+    let result = load_peer(settings, "nginx", &request, connections).await;
+    drop(guard);
+    result
+}
+
+/// Loads a server that `veriff serve` is compared with, as long as one load step.
+async fn load_peer(
+    settings: &Settings,
+    name: &str,
+    request: &Request,
+    connections: usize,
+) -> Result<Load, String> {
+    eprintln!(
+        "bench: server: {name}, {connections} connections for {} s",
+        settings.load_duration.as_secs()
+    );
+    load::run(
         settings.generator,
-        &request,
+        request,
         connections,
         settings.load_duration,
     )
-    .await;
-    drop(guard);
-    result
+    .await
 }
 
 /// Where Prism is: `PRISM_BIN`, or `/tmp/prism/node_modules/.bin/prism`.
@@ -497,17 +507,7 @@ async fn prism(settings: &Settings, ours: &Request, connections: usize) -> Resul
         url: format!("http://127.0.0.1:{port}/v1/{path}"),
         headers: ours.headers.clone(),
     };
-    eprintln!(
-        "bench: server: Prism, {connections} connections for {} s",
-        settings.load_duration.as_secs()
-    );
-    let result = load::run(
-        settings.generator,
-        &request,
-        connections,
-        settings.load_duration,
-    )
-    .await;
+    let result = load_peer(settings, "Prism", &request, connections).await;
     // Prism runs node under a shell wrapper: stop the whole process group.
     if let Ok(group) = libc::pid_t::try_from(guard.pid()) {
         // SAFETY: kill(2) on the process group we created for Prism.

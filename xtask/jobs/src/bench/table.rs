@@ -256,6 +256,12 @@ pub fn ratio(a: f64, b: f64) -> f64 {
     if b > 0.0 { a / b } else { f64::INFINITY }
 }
 
+/// The median of `values` (the upper one of an even count); zero for none.
+pub fn median(mut values: Vec<std::time::Duration>) -> std::time::Duration {
+    values.sort();
+    values.get(values.len() / 2).copied().unwrap_or_default()
+}
+
 /// `1234567.8` → `1,234,568`.
 pub fn thousands(value: f64) -> String {
     let rounded = value.round();
@@ -285,6 +291,14 @@ pub fn mib(kib: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_median_is_the_middle_value_or_the_upper_middle_one() {
+        let ms = std::time::Duration::from_millis;
+        assert_eq!(median(vec![ms(9), ms(1), ms(5)]), ms(5));
+        assert_eq!(median(vec![ms(4), ms(1), ms(3), ms(2)]), ms(3));
+        assert_eq!(median(Vec::new()), ms(0));
+    }
 
     #[test]
     fn targets_are_marked_met_or_missed() {
